@@ -1,0 +1,49 @@
+package dev.capstream.capture;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One captured frame, seen in place: a view over the reader's ring (or file buffer), never a copy.
+ *
+ * <p>A {@code Frame} is a flyweight: readers hand out one cursor object per split and move it from
+ * frame to frame, so the values (and {@link #bytes()}) are only valid until the cursor moves or the
+ * block is released. Anything kept longer must be copied out.
+ */
+public interface Frame {
+
+    /** Capture time in nanoseconds since the Unix epoch. */
+    long timestampNanos();
+
+    /** Which clock produced {@link #timestampNanos()}. */
+    TimestampSource timestampSource();
+
+    /** Bytes captured, after any snaplen truncation; equals {@code bytes().byteSize()}. */
+    int captureLength();
+
+    /** Length of the frame on the wire, before truncation. */
+    int wireLength();
+
+    /** Kernel index of the interface the frame was captured on. */
+    int interfaceIndex();
+
+    /** Whether the kernel reported a VLAN tag it had stripped (tp_status TP_STATUS_VLAN_VALID). */
+    boolean hasVlan();
+
+    /** VLAN TCI (priority, DEI, VID) when {@link #hasVlan()}; 0 otherwise. */
+    int vlanTci();
+
+    /** VLAN TPID (0x8100 or 0x88a8) when {@link #hasVlan()}; 0 otherwise. */
+    int vlanTpid();
+
+    /** The kernel's flow hash of the frame (unsigned 32 bits in an int); 0 when none. */
+    int rxHash();
+
+    /**
+     * Linux packet type, as in {@code sll_pkttype}: 0 host, 1 broadcast, 2 multicast, 3 other host,
+     * 4 outgoing, 5 loopback.
+     */
+    int packetType();
+
+    /** The captured bytes as a slice of the ring; valid until the cursor moves. */
+    MemorySegment bytes();
+}
