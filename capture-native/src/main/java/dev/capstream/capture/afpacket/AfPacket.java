@@ -1,0 +1,56 @@
+package dev.capstream.capture.afpacket;
+
+import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.SplitReader;
+import dev.capstream.capture.ffi.Libc;
+import dev.capstream.capture.ffi.LinuxConstants;
+import dev.capstream.capture.ffi.NativeCallException;
+
+/** Opens AF_PACKET TPACKET_V3 capture readers on live interfaces. */
+public final class AfPacket {
+
+    private AfPacket() {}
+
+    /**
+     * Opens a reader on the address's interface with the given ring. With {@code members > 1} the
+     * reader joins the interface's fanout group (flow hash, IP fragments reassembled first), so
+     * every member sees whole flows.
+     *
+     * @throws dev.capstream.capture.CaptureException when the interface is unknown, of an
+     *     unsupported link type, or the kernel refuses (the message names the call and what to do)
+     */
+    public static SplitReader open(SplitAddress.AfPacket address, RingConfig ring) {
+        return AfPacketReader.open(address, ring);
+    }
+
+    /** Opens a reader with {@link RingConfig#defaults()}. */
+    public static SplitReader open(SplitAddress.AfPacket address) {
+        return open(address, RingConfig.defaults());
+    }
+
+    /** Whether this process can open AF_PACKET sockets (Linux, CAP_NET_RAW, native access enabled). */
+    public static boolean isAvailable() {
+        return unavailableReason() == null;
+    }
+
+    /** Why {@link #isAvailable()} is false, in words a user can act on; null when it is available. */
+    public static String unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return "AF_PACKET capture needs Linux; this is " + System.getProperty("os.name");
+        }
+        try {
+            // Protocol 0: the probe socket never receives a frame.
+            int fd = Libc.socket(LinuxConstants.AF_PACKET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, 0, null);
+            Libc.close(fd, null);
+            return null;
+        } catch (NativeCallException e) {
+            if (e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES")) {
+                return "AF_PACKET capture needs CAP_NET_RAW: run as root, or grant CAP_NET_RAW"
+                        + " (e.g. setcap cap_net_raw+ep on the java binary)";
+            }
+            return "cannot open an AF_PACKET socket: " + e.getMessage();
+        } catch (IllegalCallerException e) {
+            return "native access is not enabled for capstream: start the JVM with --enable-native-access=ALL-UNNAMED";
+        }
+    }
+}

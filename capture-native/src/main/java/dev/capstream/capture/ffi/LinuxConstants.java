@@ -1,0 +1,64 @@
+package dev.capstream.capture.ffi;
+
+/**
+ * Numbers from the Linux UAPI headers ({@code <sys/socket.h>}, {@code <linux/if_packet.h>},
+ * {@code <sys/mman.h>}, {@code <poll.h>}, {@code <fcntl.h>}, {@code <sched.h>}) as the x86-64 and
+ * arm64 ABIs define them.
+ */
+public final class LinuxConstants {
+
+    private LinuxConstants() {}
+
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_ERROR = 4;
+
+    /** {@code htons(ETH_P_ALL)} on a little-endian host, as the int protocol argument. */
+    public static final int HTONS_ETH_P_ALL = 0x0300;
+
+    public static final int SOL_PACKET = 263;
+    public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_STATISTICS = 6;
+    public static final int PACKET_VERSION = 10;
+    public static final int PACKET_FANOUT = 18;
+    public static final int TPACKET_V3 = 2;
+    public static final int PACKET_FANOUT_HASH = 0;
+    public static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+    /** tpacket_req3.tp_feature_req_word: have the kernel fill tp_rxhash. */
+    public static final int TP_FT_REQ_FILL_RXHASH = 0x1;
+
+    public static final int TP_STATUS_KERNEL = 0;
+    public static final int TP_STATUS_USER = 1;
+    public static final int TP_STATUS_COPY = 1 << 1;
+    public static final int TP_STATUS_LOSING = 1 << 2;
+    public static final int TP_STATUS_VLAN_VALID = 1 << 4;
+    public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+    public static final int TP_STATUS_TS_SOFTWARE = 1 << 29;
+    public static final int TP_STATUS_TS_RAW_HARDWARE = 1 << 31;
+
+    /** TPACKET_ALIGNMENT: frames and their headers start at multiples of 16 bytes. */
+    public static final int TPACKET_ALIGNMENT = 16;
+    /** TPACKET3_HDRLEN: TPACKET_ALIGN(sizeof(tpacket3_hdr)) + sizeof(sockaddr_ll). */
+    public static final int TPACKET3_HDRLEN = 68;
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+
+    public static final short POLLIN = 0x1;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    public static final int ETH_P_8021Q = 0x8100;
+
+    public static int tpacketAlign(int x) {
+        return (x + TPACKET_ALIGNMENT - 1) & -TPACKET_ALIGNMENT;
+    }
+}

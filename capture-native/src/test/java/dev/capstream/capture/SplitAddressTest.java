@@ -1,0 +1,85 @@
+package dev.capstream.capture;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SplitAddressTest {
+
+    @Test
+    void plainInterfaceParsesToASingleMember() {
+        assertThat(SplitAddress.parse("afpacket:eth0")).isEqualTo(new SplitAddress.AfPacket("eth0", 0, 1));
+        assertThat(SplitAddress.AfPacket.of("eth0").toString()).isEqualTo("afpacket:eth0");
+    }
+
+    @Test
+    void fanoutMemberParsesIndexAndCount() {
+        assertThat(SplitAddress.parse("afpacket:eth0#1/4")).isEqualTo(new SplitAddress.AfPacket("eth0", 1, 4));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"afpacket:eth0", "afpacket:eth0#0/2", "afpacket:eth0#3/4", "afpacket:lo",
+            "afpacket:abcdefghijklmno", "afpacket:veth-a.b_c#7/8"})
+    void stringFormRoundTrips(String text) {
+        SplitAddress a = SplitAddress.parse(text);
+        assertThat(a.toString()).isEqualTo(text);
+        assertThat(SplitAddress.parse(a.toString())).isEqualTo(a);
+        assertThat(a.id()).isEqualTo(text);
+    }
+
+    @Test
+    void surroundingWhitespaceIsIgnored() {
+        assertThat(SplitAddress.parse("  afpacket:eth0#0/2\n")).isEqualTo(new SplitAddress.AfPacket("eth0", 0, 2));
+    }
+
+    @Test
+    void oneMemberOfOneIsWrittenWithoutTheFanoutPart() {
+        assertThat(new SplitAddress.AfPacket("eth0", 0, 1).toString()).isEqualTo("afpacket:eth0");
+        assertThat(SplitAddress.parse("afpacket:eth0#0/1").toString()).isEqualTo("afpacket:eth0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eth0", "pcap:/tmp/x.pcap", "rdma:mlx5_0:1", "", "AFPACKET:eth0"})
+    void unknownKindsNameTheExpectedForm(String text) {
+        assertThatThrownBy(() -> SplitAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not understood: expected afpacket:IFACE or afpacket:IFACE#MEMBER/MEMBERS");
+    }
+
+    @Test
+    void nullIsNotUnderstood() {
+        assertThatThrownBy(() -> SplitAddress.parse(null)).hasMessageContaining("'null' is not understood");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"afpacket:eth0#1", "afpacket:eth0#a/b", "afpacket:eth0#1/2/3", "afpacket:eth0#/2"})
+    void badFanoutPartShowsAnExample(String text) {
+        assertThatThrownBy(() -> SplitAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has a bad fanout member")
+                .hasMessageContaining("e.g. afpacket:eth0#0/2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"afpacket:eth0#4/4", "afpacket:eth0#-1/4", "afpacket:eth0#0/0"})
+    void memberOutOfRangeIsRefused(String text) {
+        assertThatThrownBy(() -> SplitAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of range: need 0 <= member < members");
+    }
+
+    @Test
+    void emptyInterfaceIsRefused() {
+        assertThatThrownBy(() -> SplitAddress.parse("afpacket:")).hasMessage("interface name is empty");
+        assertThatThrownBy(() -> SplitAddress.parse("afpacket:#0/2")).hasMessage("interface name is empty");
+    }
+
+    @Test
+    void interfaceNameLongerThanLinuxAllowsIsRefused() {
+        assertThatThrownBy(() -> SplitAddress.parse("afpacket:abcdefghijklmnop"))
+                .hasMessageContaining("longer than Linux allows (15 characters)");
+    }
+}
