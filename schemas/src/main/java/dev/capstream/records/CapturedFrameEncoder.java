@@ -1,0 +1,103 @@
+package dev.capstream.records;
+
+import dev.capstream.avro.CapturedFrame;
+import dev.capstream.avro.Direction;
+import dev.capstream.capture.Frame;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.avro.Schema;
+
+/**
+ * Writes a captured {@link Frame} as the Avro binary body of a {@link CapturedFrame} record, straight
+ * from the frame's accessors into an {@link EncodeBuffer}: no Avro record objects, no per-frame
+ * allocation, one copy of the frame's bytes.
+ *
+ * <p>One encoder per split: the split's constant strings are encoded once, here. Immutable, so it
+ * may be shared between threads; the {@link EncodeBuffer} may not.
+ */
+public final class CapturedFrameEncoder {
+
+    private static final Schema SCHEMA = CapturedFrame.getClassSchema();
+    private static final int DIRECTION_UNKNOWN = Direction.UNKNOWN.ordinal();
+    private static final int MAX_KNOWN_PACKET_TYPE = 7;
+
+    // Avro enum index per capture TimestampSource ordinal, matched by name so that reordering either
+    // enum cannot silently mislabel frames; a source the schema does not know yet gets the schema's
+    // enum default, as a reader of a newer writer would.
+    private static final int[] TIMESTAMP_SOURCE_INDEX = timestampSourceIndex();
+
+    // host, split and interface_name are adjacent in the schema: one pre-encoded run of bytes.
+    private final byte[] constantStrings;
+    private final int linkType;
+
+    /**
+     * @param host name of the capturing host
+     * @param splitId the split's id, e.g. {@code afpacket:eth0#0/2} ({@code SplitAddress.id()})
+     * @param interfaceName the captured interface, e.g. {@code eth0}
+     * @param linkType the pcap DLT of the frames' link layer (1 for Ethernet)
+     */
+    public CapturedFrameEncoder(String host, String splitId, String interfaceName, int linkType) {
+        EncodeBuffer strings = new EncodeBuffer(64);
+        writeString(Objects.requireNonNull(host, "host"), strings);
+        writeString(Objects.requireNonNull(splitId, "splitId"), strings);
+        writeString(Objects.requireNonNull(interfaceName, "interfaceName"), strings);
+        this.constantStrings = strings.toByteArray();
+        this.linkType = linkType;
+    }
+
+    /** The writer schema of every body this encoder writes. */
+    public static Schema schema() {
+        return SCHEMA;
+    }
+
+    /**
+     * Appends the frame's record body (no framing header) to {@code out}.
+     *
+     * @param sequence the frame's per-split sequence number
+     * @param kernelDrops the split's cumulative kernel drop count when the frame was read
+     */
+    public void encode(Frame frame, long sequence, long kernelDrops, EncodeBuffer out) {
+        // Field order must be exactly the schema's: Avro binary has no field tags.
+        out.writeLong(frame.timestampNanos());
+        out.writeInt(TIMESTAMP_SOURCE_INDEX[frame.timestampSource().ordinal()]);
+        out.writeBytes(constantStrings);
+        out.writeInt(frame.interfaceIndex());
+        out.writeInt(linkType);
+        out.writeInt(frame.captureLength());
+        out.writeInt(frame.wireLength());
+        if (frame.hasVlan()) {
+            out.writeInt(1); // union branch 1: Vlan
+            out.writeInt(frame.vlanTpid());
+            out.writeInt(frame.vlanTci());
+        } else {
+            out.writeInt(0); // union branch 0: null
+        }
+        out.writeLong(Integer.toUnsignedLong(frame.rxHash()));
+        int packetType = frame.packetType();
+        out.writeInt(packetType >= 0 && packetType <= MAX_KNOWN_PACKET_TYPE ? packetType : DIRECTION_UNKNOWN);
+        out.writeLong(sequence);
+        out.writeLong(kernelDrops);
+        var bytes = frame.bytes();
+        out.writeLong(bytes.byteSize());
+        out.writeBytes(bytes);
+    }
+
+    private static void writeString(String s, EncodeBuffer out) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeLong(utf8.length);
+        out.writeBytes(utf8);
+    }
+
+    private static int[] timestampSourceIndex() {
+        Schema avroEnum = dev.capstream.avro.TimestampSource.getClassSchema();
+        int fallback = avroEnum.getEnumOrdinal(avroEnum.getEnumDefault());
+        dev.capstream.capture.TimestampSource[] sources = dev.capstream.capture.TimestampSource.values();
+        int[] index = new int[sources.length];
+        for (dev.capstream.capture.TimestampSource source : sources) {
+            index[source.ordinal()] = avroEnum.hasEnumSymbol(source.name())
+                    ? avroEnum.getEnumOrdinal(source.name())
+                    : fallback;
+        }
+        return index;
+    }
+}

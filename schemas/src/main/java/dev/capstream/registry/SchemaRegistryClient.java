@@ -1,0 +1,306 @@
+package dev.capstream.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * A client of the documented Confluent Schema Registry REST API, enough to register Avro schemas and
+ * fetch them by id. Works against Confluent, Apicurio's ccompat API, Karapace and Redpanda.
+ *
+ * <p>Ids are cached both ways, so steady-state encoding and decoding make no requests. Thread-safe.
+ */
+public final class SchemaRegistryClient implements AutoCloseable {
+
+    /** Timeout for connecting and for each request unless one is given. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json,"
+            + " application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
+    private static final int UNKNOWN_SCHEMA_ID = 40403;
+    private static final int MAX_BODY_IN_ERRORS = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final AtomicLong requests = new AtomicLong();
+    private volatile boolean closed;
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    /** A client with {@link #DEFAULT_TIMEOUT}; {@code baseUrl} is e.g. {@code http://registry:8081}. */
+    public SchemaRegistryClient(String baseUrl) {
+        this(baseUrl, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param baseUrl the registry's Confluent API root, e.g. {@code http://registry:8081} or, for
+     *     Apicurio, {@code http://registry:8080/apis/ccompat/v7}
+     * @param timeout bound for connecting and for each request
+     */
+    public SchemaRegistryClient(String baseUrl, Duration timeout) {
+        this.baseUrl = normalize(baseUrl);
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** The Confluent default (TopicNameStrategy) subject for a topic's record values. */
+    public static String topicValueSubject(String topic) {
+        if (topic == null || topic.isEmpty()) {
+            throw new IllegalArgumentException("topic name is empty");
+        }
+        return topic + "-value";
+    }
+
+    /** The registry URL this client talks to, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Registers the schema under the subject, or finds it if already there, and returns its id.
+     * Asks the registry once per (subject, schema) for the lifetime of this client.
+     *
+     * @throws RegistryException if the registry is unreachable or refuses, e.g. with 409 when the
+     *     schema is incompatible with the subject's earlier versions
+     */
+    public int register(String subject, Schema schema) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(schema, "schema");
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/subjects/" + pathSegment(subject) + "/versions";
+        String body;
+        try {
+            body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a registration request", e);
+        }
+        HttpRequest request = request(path)
+                .header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        JsonNode answer = send(request, "POST " + path, subject, null);
+        JsonNode id = answer.get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw new RegistryException("schema registry at " + baseUrl + " answered POST " + path
+                    + " without a schema id: " + abbreviate(answer.toString()), RegistryException.NONE,
+                    RegistryException.NONE);
+        }
+        int schemaId = id.intValue();
+        idsBySubjectSchema.put(key, schemaId);
+        schemasById.putIfAbsent(schemaId, schema);
+        return schemaId;
+    }
+
+    /**
+     * The schema the registry knows by this id; asks the registry once per id.
+     *
+     * @throws RegistryException if the id is unknown (error 40403), the schema is not Avro, or the
+     *     registry is unreachable
+     */
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/schemas/ids/" + id;
+        JsonNode answer = send(request(path).GET().build(), "GET " + path, null, id);
+        JsonNode type = answer.get("schemaType");
+        if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+            throw new RegistryException("schema id " + id + " at " + baseUrl + " is a " + type.asText()
+                    + " schema, not Avro", RegistryException.NONE, RegistryException.NONE);
+        }
+        JsonNode text = answer.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw new RegistryException("schema registry at " + baseUrl + " answered GET " + path
+                    + " without a schema: " + abbreviate(answer.toString()), RegistryException.NONE,
+                    RegistryException.NONE);
+        }
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(text.asText());
+        } catch (SchemaParseException e) {
+            throw new RegistryException("schema id " + id + " at " + baseUrl + " is not a valid Avro schema: "
+                    + e.getMessage(), e);
+        }
+        Schema raced = schemasById.putIfAbsent(id, schema);
+        return raced != null ? raced : schema;
+    }
+
+    /** Requests sent so far; lets tests prove that cached answers cost nothing. */
+    long requestCount() {
+        return requests.get();
+    }
+
+    /** Releases the HTTP client; cached ids and schemas stay usable, new requests fail. */
+    @Override
+    public void close() {
+        closed = true;
+        http.close();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", ACCEPT);
+    }
+
+    private JsonNode send(HttpRequest request, String what, String subject, Integer schemaId) {
+        if (closed) {
+            throw new IllegalStateException("this SchemaRegistryClient for " + baseUrl + " is closed; cannot " + what);
+        }
+        requests.incrementAndGet();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable(e);
+        } catch (HttpTimeoutException e) {
+            throw new RegistryException("schema registry at " + baseUrl + " did not answer " + what + " within "
+                    + timeout.toMillis() + " ms; check that it is healthy and that --registry-url points at it", e);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while waiting for the schema registry at " + baseUrl
+                    + " to answer " + what, e);
+        }
+        int status = response.statusCode();
+        JsonNode body = parse(response.body());
+        if (status / 100 == 2 && body != null) {
+            return body;
+        }
+        if (status / 100 == 2) {
+            throw new RegistryException("schema registry at " + baseUrl + " answered " + what
+                    + " with HTTP " + status + " but no JSON: " + abbreviate(response.body())
+                    + "; is --registry-url the registry's Confluent API root?", status, RegistryException.NONE);
+        }
+        throw refused(what, subject, schemaId, status, body, response.body());
+    }
+
+    private RegistryException unreachable(IOException e) {
+        return new RegistryException("schema registry at " + baseUrl + " is unreachable (" + describe(e)
+                + "); check --registry-url and that the registry is running", e);
+    }
+
+    private RegistryException refused(String what, String subject, Integer schemaId, int status, JsonNode body,
+            String rawBody) {
+        int errorCode = body != null && body.path("error_code").canConvertToInt()
+                ? body.get("error_code").intValue()
+                : RegistryException.NONE;
+        // Confluent-style errors carry "message"; other servers (a wrong URL) often "detail" or "title".
+        String registryMessage = body == null ? abbreviate(rawBody)
+                : body.hasNonNull("message") ? body.get("message").asText()
+                : body.hasNonNull("detail") ? body.get("detail").asText()
+                : body.hasNonNull("title") ? body.get("title").asText()
+                : abbreviate(rawBody);
+        String prefix;
+        if (errorCode == UNKNOWN_SCHEMA_ID) {
+            prefix = "schema id " + schemaId + " is not known to the registry at "
+                    + baseUrl + "; was the record written against another registry?";
+        } else if (status == 409) {
+            prefix = "schema registry at " + baseUrl + " refused the schema for subject '" + subject
+                    + "' as incompatible with the subject's earlier versions; evolve the schema compatibly"
+                    + " (e.g. add fields with defaults) or use another subject";
+        } else if (status == 404) {
+            prefix = "schema registry at " + baseUrl + " has no " + what.substring(what.indexOf(' ') + 1)
+                    + "; is --registry-url the registry's Confluent API root"
+                    + " (for Apicurio, http://HOST:PORT/apis/ccompat/v7)?";
+        } else {
+            prefix = "schema registry at " + baseUrl + " refused " + what;
+        }
+        return new RegistryException(prefix + " (HTTP " + status
+                + (errorCode == RegistryException.NONE ? "" : ", error_code " + errorCode)
+                + "): " + registryMessage, status, errorCode);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    // The JDK client nests causes that repeat each other ("ConnectException: ConnectException:
+    // ClosedChannelException"); keep each distinct link once.
+    private static String describe(Throwable e) {
+        List<String> links = new ArrayList<>();
+        for (Throwable t = e; t != null && links.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+            String link = t.getClass().getSimpleName();
+            String message = t.getMessage();
+            boolean messageIsJustTheCause = t.getCause() != null && t.getCause().toString().equals(message);
+            if (message != null && !message.isBlank() && !messageIsJustTheCause) {
+                link += " " + message;
+            }
+            if (links.isEmpty() || !links.getLast().equals(link)) {
+                links.add(link);
+            }
+        }
+        return String.join(": ", links);
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= MAX_BODY_IN_ERRORS ? s : s.substring(0, MAX_BODY_IN_ERRORS) + "...";
+    }
+
+    private static String pathSegment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String normalize(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("schema registry URL is empty; set --registry-url");
+        }
+        String trimmed = url.strip();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = URI.create(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("schema registry URL '" + url + "' is not a URL; check --registry-url", e);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("schema registry URL '" + url
+                    + "' is not an http(s) URL with a host, e.g. http://registry:8081; check --registry-url");
+        }
+        return trimmed;
+    }
+}
