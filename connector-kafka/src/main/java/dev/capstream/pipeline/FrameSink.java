@@ -1,0 +1,33 @@
+package dev.capstream.pipeline;
+
+import dev.capstream.records.EncodeBuffer;
+
+/**
+ * Where encoded frames go (a Kafka producer, a Connect task's batch, a Flink output). A sink says
+ * how full it is so the capture loop can slow down before the sink has to block.
+ */
+public interface FrameSink {
+
+    /** Fullness between 0 (idle) and 1 (cannot take more without blocking). */
+    double fullness();
+
+    /**
+     * Waits until the sink drains below its fullness at the call, or the timeout passes. Used by a
+     * saturated loop instead of spinning.
+     */
+    void awaitDrain(long timeoutMillis) throws InterruptedException;
+
+    /**
+     * Takes one encoded record. {@code value} is reused by the caller after the call returns, so a
+     * sink that sends asynchronously must copy it. The sink reports the outcome to
+     * {@code accounting} ({@link SplitAccounting#countDelivered}/{@link SplitAccounting#countFailed}).
+     *
+     * @param timestampNanos capture time of the (first) frame, for the record timestamp
+     * @param frames how many frames the record holds
+     * @param frameBytes captured bytes of those frames
+     */
+    void send(SplitAccounting accounting, long timestampNanos, EncodeBuffer value, int frames, long frameBytes);
+
+    /** Sends everything buffered and waits up to the timeout for the outcomes. */
+    void flush(long timeoutMillis);
+}

@@ -1,0 +1,246 @@
+package dev.capstream.sidecar;
+
+import dev.capstream.avro.CapturedFrame;
+import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.SplitReader;
+import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.pipeline.CaptureLoop;
+import dev.capstream.pipeline.PollGovernor;
+import dev.capstream.pipeline.SplitAccounting;
+import dev.capstream.pipeline.StopSignal;
+import dev.capstream.records.CapturedFrameEncoder;
+import dev.capstream.records.WireFormat;
+import dev.capstream.registry.SchemaRegistryClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One capture run of the sidecar: open the splits, find the broker (or start one), register the
+ * schema, run a {@link CaptureLoop} per split on its own thread, and account for every frame at
+ * the end. The setup happens before anything is captured, so a bad interface, registry or broker
+ * fails the run with nothing half-sent.
+ */
+final class CaptureRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureRun.class);
+    private static final long BUFFER_MEMORY = 64L << 20;
+    private static final long STATS_INTERVAL_MILLIS = 5_000;
+    private static final long FLUSH_TIMEOUT_MILLIS = 15_000;
+
+    record Settings(List<String> interfaces, String topic, String bootstrapServers, String registryUrl,
+            long maxFrames, long maxDurationMillis) {}
+
+    private final Settings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    CaptureRun(Settings settings, PrintWriter out, PrintWriter err) {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs until the frame budget, the duration, a signal or a failure stops it.
+     *
+     * @param whenCapturing called once every split is capturing and the sink is ready, with the
+     *     bootstrap servers in use (the demo starts its traffic there)
+     * @return the exit code
+     */
+    int execute(java.util.function.Consumer<String> whenCapturing) {
+        long started = System.nanoTime();
+        StopSignal stop = StopSignal.after(settings.maxFrames(), settings.maxDurationMillis());
+        CountDownLatch finished = new CountDownLatch(1);
+        int[] exitCode = {Main.EXIT_OK};
+        Thread hook = new Thread(() -> onSignal(stop, finished, exitCode), "capstream-shutdown");
+        List<SplitReader> readers = new ArrayList<>();
+        EmbeddedBroker broker = null;
+        KafkaFrameSink sink = null;
+        try {
+            String host = Hostname.get();
+            for (String name : settings.interfaces()) {
+                readers.add(AfPacket.open(SplitAddress.AfPacket.of(name), RingConfig.defaults()));
+            }
+            WireFormat.Header framing = framing();
+            String bootstrap = settings.bootstrapServers();
+            if (bootstrap == null) {
+                broker = EmbeddedBroker.start();
+                bootstrap = broker.bootstrapServers();
+                err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
+                err.flush();
+            }
+            ensureTopic(bootstrap, settings.topic());
+            sink = new KafkaFrameSink(new KafkaProducer<>(producerProperties(bootstrap, host)),
+                    settings.topic(), BUFFER_MEMORY);
+
+            List<SplitAccounting> accounts = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (SplitReader reader : readers) {
+                SplitAccounting accounting = new SplitAccounting(reader.address().id());
+                CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, reader.address().id(),
+                        reader.interfaceName(), reader.linkType());
+                CaptureLoop loop = new CaptureLoop(reader, encoder, framing, sink, accounting,
+                        PollGovernor.defaults(), stop);
+                accounts.add(accounting);
+                threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).start(loop));
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            err.println("capturing on " + String.join(", ", settings.interfaces()) + " into topic "
+                    + settings.topic() + " at " + bootstrap + stopDescription());
+            err.flush();
+            if (whenCapturing != null) {
+                whenCapturing.accept(bootstrap);
+            }
+
+            while (!stop.await(STATS_INTERVAL_MILLIS)) {
+                err.println("stats " + total(accounts).toKeyValues());
+                err.flush();
+            }
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            sink.flush(FLUSH_TIMEOUT_MILLIS);
+            sink.close(1_000);
+            sink = null;
+
+            SplitAccounting.Snapshot total = total(accounts);
+            Throwable failure = stop.failure();
+            out.println("result=" + (failure == null ? "ok" : "failed") + " topic=" + settings.topic() + " "
+                    + total.toKeyValues() + " elapsed_ms="
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            out.flush();
+            if (total.failed() > 0) {
+                err.println("capstream capture: " + total.failed() + " frames could not be delivered; last error: "
+                        + total.lastFailure());
+            }
+            if (failure != null) {
+                err.println("capstream capture: " + Main.userMessage(failure));
+                exitCode[0] = Main.EXIT_RUNTIME_FAILURE;
+            }
+            err.flush();
+            return exitCode[0];
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_RUNTIME_FAILURE;
+        } finally {
+            stop.requestStop();
+            if (sink != null) {
+                sink.close(1_000);
+            }
+            for (int i = readers.size() - 1; i >= 0; i--) {
+                readers.get(i).close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
+                // the hook is running (we were signalled) or was never added: nothing to undo
+            }
+        }
+    }
+
+    /**
+     * SIGTERM/SIGINT: stop capturing, let the main thread flush and print the summary, then exit
+     * with the run's code (0), rather than the JVM's 143/130.
+     */
+    private void onSignal(StopSignal stop, CountDownLatch finished, int[] exitCode) {
+        stop.requestStop();
+        try {
+            finished.await(FLUSH_TIMEOUT_MILLIS + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.flush();
+        err.flush();
+        Runtime.getRuntime().halt(exitCode[0]);
+    }
+
+    private String stopDescription() {
+        List<String> limits = new ArrayList<>();
+        if (settings.maxFrames() > 0) {
+            limits.add(settings.maxFrames() + " frames");
+        }
+        if (settings.maxDurationMillis() > 0) {
+            limits.add(settings.maxDurationMillis() / 1000.0 + " s");
+        }
+        return limits.isEmpty() ? " until stopped (Ctrl-C)" : " for at most " + String.join(" or ", limits);
+    }
+
+    private WireFormat.Header framing() {
+        if (settings.registryUrl() == null) {
+            LOG.info("no --registry-url: record values use Avro single-object encoding (C3 01 + the schema's "
+                    + "CRC-64 fingerprint); consumers need the CapturedFrame schema shipped in the capstream jar");
+            return new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
+        }
+        SchemaRegistryClient registry = new SchemaRegistryClient(settings.registryUrl());
+        String subject = SchemaRegistryClient.topicValueSubject(settings.topic());
+        int id = registry.register(subject, CapturedFrame.getClassSchema());
+        LOG.info("schema registered as subject {} with id {} at {}", subject, id, settings.registryUrl());
+        return new WireFormat.Confluent(id);
+    }
+
+    private static void ensureTopic(String bootstrap, String topic) {
+        Map<String, Object> props = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                    .all().get(25, TimeUnit.SECONDS);
+            LOG.info("created topic {}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new Main.SetupException("cannot create topic '" + topic + "' at " + bootstrap + ": "
+                        + Main.userMessage(e.getCause()) + " (check --bootstrap-servers, or create the topic yourself)",
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new Main.SetupException("no Kafka broker answered at " + bootstrap
+                    + " within 25 s: check --bootstrap-servers (or omit it to use an embedded broker)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Main.SetupException("interrupted while checking topic '" + topic + "'", e);
+        }
+    }
+
+    private static Map<String, Object> producerProperties(String bootstrap, String host) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    }
+
+    private static SplitAccounting.Snapshot total(List<SplitAccounting> accounts) {
+        SplitAccounting.Snapshot total = SplitAccounting.Snapshot.empty("total");
+        for (SplitAccounting a : accounts) {
+            total = total.plus(a.snapshot());
+        }
+        return total;
+    }
+}

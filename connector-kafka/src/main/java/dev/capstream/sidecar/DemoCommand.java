@@ -1,0 +1,106 @@
+package dev.capstream.sidecar;
+
+import dev.capstream.capture.lab.FrameInjector;
+import dev.capstream.capture.lab.TestFrames;
+import dev.capstream.capture.lab.VethLab;
+import dev.capstream.records.FrameDecoder;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The capture-into-Kafka job on throw-away parts: a veth pair in its own network namespace, "
+                + "a bounded burst of test frames across it, capture into a topic on an embedded broker "
+                + "(or --bootstrap-servers), a few records read back decoded, then everything it made removed.",
+            "Needs root (it creates a network namespace). Frames only cross the veth pair."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final int[] SIZES = {64, 128, 512, 1024, 1514};
+    private static final long TRAFFIC_TIME_LIMIT_MILLIS = 20_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--topic", defaultValue = "capstream-demo", paramLabel = "TOPIC",
+            description = "Topic for the frames (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--frames", defaultValue = "2000", paramLabel = "N",
+            description = "How many test frames to send across the veth pair, at most 1000000 (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--show", defaultValue = "5", paramLabel = "N",
+            description = "How many records to read back and print (default: ${DEFAULT-VALUE}).")
+    int show;
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames < 1 || frames > 1_000_000) {
+            throw new IllegalArgumentException("--frames must be between 1 and 1000000, got " + frames);
+        }
+        if (!VethLab.isSupported()) {
+            throw new Main.SetupException("the demo makes a veth pair in a network namespace and cannot here: "
+                    + VethLab.unsupportedReason() + " (run it with sudo)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EmbeddedBroker broker = null;
+        try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab)) {
+            err.println("demo: veth pair " + lab.hostInterface() + " <-> " + lab.peerInterface()
+                    + " (netns " + lab.namespace() + "); sending " + frames + " frames from the namespace side");
+            String bootstrap = connection.bootstrapServers;
+            if (bootstrap == null) {
+                broker = EmbeddedBroker.start();
+                bootstrap = broker.bootstrapServers();
+                err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
+            }
+            err.flush();
+            Thread[] traffic = new Thread[1];
+            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(lab.hostInterface()), topic, bootstrap,
+                    connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000), out, err);
+            int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
+                    .start(() -> send(injector, frames, err)));
+            if (traffic[0] != null) {
+                traffic[0].join(TRAFFIC_TIME_LIMIT_MILLIS);
+            }
+            if (code != Main.EXIT_OK) {
+                return code;
+            }
+            err.println("demo: the first " + show + " records of topic " + topic + ", read back:");
+            err.flush();
+            FrameDecoder decoder = connection.decoder();
+            return TailCommand.tail(bootstrap, topic, decoder, show, out, err);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    /** A bounded burst (count and time), paced so the demo shows capture, not a drop test. */
+    private static void send(FrameInjector injector, int frames, PrintWriter err) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TRAFFIC_TIME_LIMIT_MILLIS);
+        try {
+            for (int i = 0; i < frames && System.nanoTime() < deadline; i++) {
+                injector.send(TestFrames.udp(SIZES[i % SIZES.length], i));
+                if (i % 100 == 99) {
+                    Thread.sleep(10);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            err.println("demo: sending test frames failed: " + Main.userMessage(e));
+            err.flush();
+        }
+    }
+}

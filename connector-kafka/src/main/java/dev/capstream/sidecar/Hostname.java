@@ -1,0 +1,25 @@
+package dev.capstream.sidecar;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The capture host's name, as stamped on every record. */
+final class Hostname {
+
+    private Hostname() {}
+
+    static String get() {
+        // The kernel's own name for the host: no DNS lookup, which can stall on capture hosts.
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException ignored) {
+            // not Linux /proc: fall through
+        }
+        String env = System.getenv("HOSTNAME");
+        return env == null || env.isBlank() ? "localhost" : env;
+    }
+}

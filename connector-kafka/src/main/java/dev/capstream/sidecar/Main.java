@@ -1,0 +1,95 @@
+package dev.capstream.sidecar;
+
+import dev.capstream.capture.CaptureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup. */
+@Command(name = "capstream",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Captures frames off Linux interfaces into Kafka as schema-registry Avro records.",
+        subcommands = {CaptureCommand.class, TailCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (the summary line says what was captured and delivered)",
+            "1:failed while running (the message says why; the summary line still accounts for every frame)",
+            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)"})
+public final class Main {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_RUNTIME_FAILURE = 1;
+    public static final int EXIT_SETUP = 2;
+
+    public static void main(String[] args) {
+        // Kafka's test-kit jar carries a log4j2.yaml, which log4j would prefer over any XML of ours.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "capstream-log4j2.xml");
+        }
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Runs one command with the given output streams (null: the process's own). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
+            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));
+            if (System.getenv("CAPSTREAM_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return e instanceof SetupException || e instanceof CaptureException
+                    || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    static String userMessage(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/capstream-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"capstream " + version()};
+        }
+    }
+
+    /** A problem with the setup that the user must fix before anything can run (exit 2). */
+    static final class SetupException extends RuntimeException {
+        SetupException(String message) {
+            super(message);
+        }
+
+        SetupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
