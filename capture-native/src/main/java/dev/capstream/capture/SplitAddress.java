@@ -2,9 +2,10 @@ package dev.capstream.capture;
 
 /**
  * Where a capture reader reads from. The string form is what users type:
- * {@code afpacket:IFACE} or, for a fanout member, {@code afpacket:IFACE#MEMBER/MEMBERS}.
+ * {@code afpacket:IFACE} or, for a fanout member, {@code afpacket:IFACE#MEMBER/MEMBERS};
+ * {@code rdma:DEVICE[:PORT]}; {@code pcap:PATH}.
  */
-public sealed interface SplitAddress permits SplitAddress.AfPacket {
+public sealed interface SplitAddress permits SplitAddress.AfPacket, SplitAddress.Rdma, SplitAddress.PcapFile {
 
     /** The string form, parseable by {@link #parse}. */
     String toString();
@@ -49,15 +50,67 @@ public sealed interface SplitAddress permits SplitAddress.AfPacket {
         }
     }
 
+    /**
+     * A port of an RDMA device, sniffed through a raw-packet QP with a sniffer flow.
+     *
+     * @param device the verbs device name, e.g. {@code mlx5_0}
+     * @param port the port number, from 1 (libpcap's default)
+     */
+    record Rdma(String device, int port) implements SplitAddress {
+        public Rdma {
+            if (device == null || device.isBlank()) {
+                throw new IllegalArgumentException("RDMA device name is empty");
+            }
+            if (port < 1 || port > 255) {
+                throw new IllegalArgumentException("RDMA port " + port + " is out of range: ports are numbered from 1 to 255");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "rdma:" + device + ":" + port;
+        }
+    }
+
+    /** A pcap or pcapng file, read once from start to end (a bounded split). */
+    record PcapFile(java.nio.file.Path path) implements SplitAddress {
+        public PcapFile {
+            if (path == null || path.toString().isBlank()) {
+                throw new IllegalArgumentException("pcap file path is empty");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "pcap:" + path;
+        }
+    }
+
     /** Parses the string form; the error message says what form was expected. */
     static SplitAddress parse(String text) {
         String s = text == null ? "" : text.strip();
         int colon = s.indexOf(':');
         String kind = colon < 0 ? "" : s.substring(0, colon);
         String rest = colon < 0 ? s : s.substring(colon + 1);
-        if (!kind.equals("afpacket")) {
-            throw new IllegalArgumentException("split address '" + text
-                    + "' is not understood: expected afpacket:IFACE or afpacket:IFACE#MEMBER/MEMBERS");
+        switch (kind) {
+            case "afpacket" -> { }
+            case "rdma" -> {
+                int portColon = rest.lastIndexOf(':');
+                if (portColon < 0) {
+                    return new Rdma(rest, 1);
+                }
+                try {
+                    return new Rdma(rest.substring(0, portColon), Integer.parseInt(rest.substring(portColon + 1)));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("split address '" + text
+                            + "' has a bad RDMA port: expected rdma:DEVICE or rdma:DEVICE:PORT, e.g. rdma:mlx5_0:1");
+                }
+            }
+            case "pcap" -> {
+                return new PcapFile(java.nio.file.Path.of(rest));
+            }
+            default -> throw new IllegalArgumentException("split address '" + text
+                    + "' is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], rdma:DEVICE[:PORT] or pcap:PATH");
         }
         int hash = rest.indexOf('#');
         if (hash < 0) {

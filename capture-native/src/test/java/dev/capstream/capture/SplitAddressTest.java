@@ -42,11 +42,28 @@ class SplitAddressTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"eth0", "pcap:/tmp/x.pcap", "rdma:mlx5_0:1", "", "AFPACKET:eth0"})
-    void unknownKindsNameTheExpectedForm(String text) {
+    @ValueSource(strings = {"eth0", "", "AFPACKET:eth0", "file:/tmp/x.pcap"})
+    void unknownKindsNameTheExpectedForms(String text) {
         assertThatThrownBy(() -> SplitAddress.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not understood: expected afpacket:IFACE or afpacket:IFACE#MEMBER/MEMBERS");
+                .hasMessageContaining("is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], rdma:DEVICE[:PORT] or pcap:PATH");
+    }
+
+    @Test
+    void rdmaAddressesDefaultToPortOneAsLibpcapDoes() {
+        assertThat(SplitAddress.parse("rdma:mlx5_0")).isEqualTo(new SplitAddress.Rdma("mlx5_0", 1));
+        assertThat(SplitAddress.parse("rdma:mlx5_0:2")).isEqualTo(new SplitAddress.Rdma("mlx5_0", 2));
+        assertThat(SplitAddress.parse("rdma:mlx5_0:2").toString()).isEqualTo("rdma:mlx5_0:2");
+        assertThatThrownBy(() -> SplitAddress.parse("rdma:mlx5_0:x")).hasMessageContaining("e.g. rdma:mlx5_0:1");
+        assertThatThrownBy(() -> SplitAddress.parse("rdma:mlx5_0:0")).hasMessageContaining("numbered from 1");
+    }
+
+    @Test
+    void pcapAddressesKeepThePath() {
+        SplitAddress a = SplitAddress.parse("pcap:/tmp/x y.pcapng");
+        assertThat(a).isEqualTo(new SplitAddress.PcapFile(java.nio.file.Path.of("/tmp/x y.pcapng")));
+        assertThat(SplitAddress.parse(a.toString())).isEqualTo(a);
+        assertThatThrownBy(() -> SplitAddress.parse("pcap:")).hasMessage("pcap file path is empty");
     }
 
     @Test

@@ -3,8 +3,7 @@ package dev.capstream.sidecar;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
-import dev.capstream.capture.afpacket.AfPacket;
-import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.capture.SplitReaders;
 import dev.capstream.pipeline.CaptureLoop;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.SplitAccounting;
@@ -76,7 +75,7 @@ final class CaptureRun {
         try {
             String host = Hostname.get();
             for (String name : settings.interfaces()) {
-                readers.add(AfPacket.open(SplitAddress.AfPacket.of(name), RingConfig.defaults()));
+                readers.add(SplitReaders.open(SplitAddress.AfPacket.of(name)));
             }
             WireFormat.Header framing = framing();
             String bootstrap = settings.bootstrapServers();
