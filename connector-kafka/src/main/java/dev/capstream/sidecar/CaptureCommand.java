@@ -1,5 +1,6 @@
 package dev.capstream.sidecar;
 
+import dev.capstream.capture.SplitAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,7 @@ final class CaptureCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(java.util.List.of(interfaceName), topic, connection.bootstrapServers,
+                new CaptureRun.Settings(java.util.List.of(SplitAddress.AfPacket.of(interfaceName)), topic, connection.bootstrapServers,
                         connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,8 +44,19 @@ final class CaptureRun {
     private static final long STATS_INTERVAL_MILLIS = 5_000;
     private static final long FLUSH_TIMEOUT_MILLIS = 15_000;
 
-    record Settings(List<String> interfaces, String topic, String bootstrapServers, String registryUrl,
-            long maxFrames, long maxDurationMillis) {}
+    /**
+     * @param splits what to read, one capture thread each
+     * @param opener how to open a split with the command's options (the default:
+     *     {@link SplitReaders#open}); every split is opened before anything is sent
+     */
+    record Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
+            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+
+        Settings(List<SplitAddress> splits, String topic, String bootstrapServers, String registryUrl,
+                long maxFrames, long maxDurationMillis) {
+            this(splits, SplitReaders::open, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis);
+        }
+    }
 
     private final Settings settings;
     private final PrintWriter out;
@@ -74,8 +86,8 @@ final class CaptureRun {
         KafkaFrameSink sink = null;
         try {
             String host = Hostname.get();
-            for (String name : settings.interfaces()) {
-                readers.add(SplitReaders.open(SplitAddress.AfPacket.of(name)));
+            for (SplitAddress split : settings.splits()) {
+                readers.add(settings.opener().apply(split));
             }
             WireFormat.Header framing = framing();
             String bootstrap = settings.bootstrapServers();
@@ -101,7 +113,8 @@ final class CaptureRun {
                 threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).start(loop));
             }
             Runtime.getRuntime().addShutdownHook(hook);
-            err.println("capturing on " + String.join(", ", settings.interfaces()) + " into topic "
+            err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
+                    + " into topic "
                     + settings.topic() + " at " + bootstrap + stopDescription());
             err.flush();
             if (whenCapturing != null) {

@@ -1,5 +1,6 @@
 package dev.capstream.sidecar;
 
+import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
@@ -65,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             err.flush();
             Thread[] traffic = new Thread[1];
-            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(lab.hostInterface()), topic, bootstrap,
+            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())), topic, bootstrap,
                     connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
                     .start(() -> send(injector, frames, err)));
