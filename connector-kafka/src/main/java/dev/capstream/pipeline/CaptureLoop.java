@@ -6,15 +6,17 @@ import dev.capstream.capture.SplitReader;
 import dev.capstream.records.CapturedFrameEncoder;
 import dev.capstream.records.EncodeBuffer;
 import dev.capstream.records.WireFormat;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One split's loop: poll a block, encode each frame, hand it to the sink, release the block. The
- * sidecar, the Connect task and the Flink reader all drive a split through this loop.
+ * sidecar and the Connect task drive a split through this loop.
  *
  * <p>The sink's fullness is checked before each poll ({@link PollGovernor}). While it is saturated
  * the loop takes nothing off the ring, so the ring absorbs the burst and the kernel counts what it
- * cannot hold. The frame path allocates nothing of its own: the cursor, the encoder and the output
- * buffer are reused (the sink may copy the bytes out, as Kafka's producer requires).
+ * cannot hold; drops that appear meanwhile are attributed to backpressure. The frame path
+ * allocates nothing of its own: the cursor, the encoder and the output buffer are reused (the
+ * sink copies the bytes out, as Kafka's producer requires, and a flow key is 8 fresh bytes).
  */
 public final class CaptureLoop implements Runnable {
 
@@ -25,11 +27,20 @@ public final class CaptureLoop implements Runnable {
     private final SplitAccounting accounting;
     private final PollGovernor governor;
     private final StopSignal stop;
+    private final RecordKeying keying;
+    private final byte[] splitKey;
     private final EncodeBuffer buffer = new EncodeBuffer(16 * 1024);
     private long sequence;
+    private boolean heldBackSinceStats;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
+        this(reader, encoder, framing, sink, accounting, governor, stop, RecordKeying.NONE);
+    }
+
+    public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
+            FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop,
+            RecordKeying keying) {
         this.reader = reader;
         this.encoder = encoder;
         this.header = headerBytes(framing);
@@ -37,6 +48,8 @@ public final class CaptureLoop implements Runnable {
         this.accounting = accounting;
         this.governor = governor;
         this.stop = stop;
+        this.keying = keying;
+        this.splitKey = reader.address().id().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -44,7 +57,9 @@ public final class CaptureLoop implements Runnable {
         try {
             while (!stop.isStopped()) {
                 governor.observe(sink.fullness());
+                accounting.updateGovernor(governor.saturated(), governor.pollTimeoutMillis(), governor.saturations());
                 if (governor.saturated()) {
+                    heldBackSinceStats = true;
                     sink.awaitDrain(governor.pollTimeoutMillis());
                     refreshKernelStats();
                     continue;
@@ -66,12 +81,14 @@ public final class CaptureLoop implements Runnable {
             stop.fail(e);
         } finally {
             refreshKernelStats();
+            accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
         }
     }
 
     private void drain(FrameCursor block) {
         // One statistics read per block: the drop count stamped on the block's frames.
         long kernelDrops = refreshKernelStats().kernelDrops();
+        int linkType = reader.linkType();
         while (block.next()) {
             if (!stop.claimFrame()) {
                 return;
@@ -80,16 +97,31 @@ public final class CaptureLoop implements Runnable {
             buffer.writeBytes(header);
             encoder.encode(block, sequence++, kernelDrops, buffer);
             int captured = block.captureLength();
+            byte[] key = switch (keying) {
+                case FLOW -> longBytes(RecordKeying.flowHash(block, linkType));
+                case SPLIT -> splitKey;
+                case NONE -> null;
+            };
             // Counted before the send, so a fast acknowledgement can never outrun it.
             accounting.countRead(1, captured);
-            sink.send(accounting, block.timestampNanos(), buffer, 1, captured);
+            sink.send(accounting, block.timestampNanos(), key, buffer, 1, captured);
         }
     }
 
     private CaptureStats refreshKernelStats() {
         CaptureStats stats = reader.stats();
-        accounting.updateKernel(stats);
+        accounting.updateKernel(stats, heldBackSinceStats || governor.saturated());
+        heldBackSinceStats = false;
         return stats;
+    }
+
+    private static byte[] longBytes(long v) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) v;
+            v >>>= 8;
+        }
+        return b;
     }
 
     /** The framing prefix is the same for every record of a run: render it once. */

@@ -23,10 +23,12 @@ public interface FrameSink {
      * {@code accounting} ({@link SplitAccounting#countDelivered}/{@link SplitAccounting#countFailed}).
      *
      * @param timestampNanos capture time of the (first) frame, for the record timestamp
+     * @param key the record key (see {@link RecordKeying}); null for none. Not reused by the caller.
      * @param frames how many frames the record holds
      * @param frameBytes captured bytes of those frames
      */
-    void send(SplitAccounting accounting, long timestampNanos, EncodeBuffer value, int frames, long frameBytes);
+    void send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+            long frameBytes);
 
     /** Sends everything buffered and waits up to the timeout for the outcomes. */
     void flush(long timeoutMillis);

@@ -26,6 +26,11 @@ public final class SplitAccounting {
     private final LongAdder failed = new LongAdder();
     private volatile String lastFailure;
     private volatile CaptureStats kernel = CaptureStats.EMPTY;
+    // Kernel drops seen while the sink held the loop back, out of kernel.kernelDrops().
+    private volatile long droppedBackpressure;
+    private volatile boolean backpressured;
+    private volatile long pollTimeoutMillis;
+    private volatile long saturations;
 
     public SplitAccounting(String split) {
         this.split = split;
@@ -41,9 +46,23 @@ public final class SplitAccounting {
         readBytes += bytes;
     }
 
-    /** Capture thread only: the reader's latest counters. */
-    void updateKernel(CaptureStats stats) {
+    /**
+     * Capture thread only: the reader's latest counters. Drops that appeared since the previous
+     * update are attributed to backpressure when the loop was held back during that interval.
+     */
+    void updateKernel(CaptureStats stats, boolean heldBackSinceLastUpdate) {
+        long newDrops = stats.kernelDrops() - kernel.kernelDrops();
+        if (heldBackSinceLastUpdate && newDrops > 0) {
+            droppedBackpressure += newDrops;
+        }
         kernel = stats;
+    }
+
+    /** Capture thread only: the governor's state, for metrics. */
+    void updateGovernor(boolean saturated, long timeoutMillis, long saturationCount) {
+        backpressured = saturated;
+        pollTimeoutMillis = timeoutMillis;
+        saturations = saturationCount;
     }
 
     /** Any thread: the sink confirmed one frame of {@code bytes} captured bytes. */
@@ -64,9 +83,11 @@ public final class SplitAccounting {
         long d = delivered.sum();
         long r = read;
         CaptureStats k = kernel;
+        long bp = Math.min(droppedBackpressure, k.kernelDrops());
         return new Snapshot(split, k.kernelPackets(), r, readBytes, d, deliveredBytes.sum(), f,
-                r - d - f, k.kernelDrops(), k.kernelFreezes(),
-                Math.max(0, k.kernelPackets() - k.kernelDrops() - r), lastFailure);
+                r - d - f, k.kernelDrops() - bp, bp, k.kernelFreezes(),
+                Math.max(0, k.kernelPackets() - k.kernelDrops() - r), lastFailure,
+                backpressured, pollTimeoutMillis, saturations);
     }
 
     /**
@@ -77,28 +98,40 @@ public final class SplitAccounting {
      * @param delivered frames the sink confirmed (Kafka acks)
      * @param failed frames the sink gave up on
      * @param inFlight read, neither delivered nor failed yet
-     * @param droppedRingFull frames the kernel dropped because the ring had no free block
+     * @param droppedRingFull frames the kernel dropped for lack of a free block while capstream was
+     *     draining as fast as it could (the reader fell behind)
+     * @param droppedBackpressure frames the kernel dropped while the sink held capstream back
      * @param freezes times the kernel froze the ring queue
      * @param unread frames the kernel queued that were never read (in the ring, or left at stop)
+     * @param backpressured whether the loop is held back now
+     * @param pollTimeoutMillis the loop's current wait
+     * @param saturations how often the sink crossed its high-water mark
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
-            long deliveredBytes, long failed, long inFlight, long droppedRingFull, long freezes,
-            long unread, String lastFailure) {
+            long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
+            long freezes, long unread, String lastFailure, boolean backpressured, long pollTimeoutMillis,
+            long saturations) {
 
         public long dropped() {
-            return droppedRingFull + unread;
+            return droppedRingFull + droppedBackpressure + unread;
+        }
+
+        public long kernelDrops() {
+            return droppedRingFull + droppedBackpressure;
         }
 
         public Snapshot plus(Snapshot o) {
             return new Snapshot("total", kernelSeen + o.kernelSeen, read + o.read,
                     readBytes + o.readBytes, delivered + o.delivered,
                     deliveredBytes + o.deliveredBytes, failed + o.failed, inFlight + o.inFlight,
-                    droppedRingFull + o.droppedRingFull, freezes + o.freezes, unread + o.unread,
-                    lastFailure != null ? lastFailure : o.lastFailure);
+                    droppedRingFull + o.droppedRingFull, droppedBackpressure + o.droppedBackpressure,
+                    freezes + o.freezes, unread + o.unread,
+                    lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
+                    Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations);
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0);
         }
 
         /**
@@ -111,6 +144,7 @@ public final class SplitAccounting {
                     + " delivered=" + delivered
                     + " dropped=" + dropped()
                     + " dropped_ring_full=" + droppedRingFull
+                    + " dropped_backpressure=" + droppedBackpressure
                     + " dropped_unread=" + unread
                     + " failed=" + failed
                     + " in_flight=" + inFlight

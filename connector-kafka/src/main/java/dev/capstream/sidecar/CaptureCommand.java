@@ -26,6 +26,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    PipelineOptions pipeline;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Double durationSeconds;
 
@@ -43,7 +46,8 @@ final class CaptureCommand implements Callable<Integer> {
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(java.util.List.of(SplitAddress.AfPacket.of(interfaceName)), topic, connection.bootstrapServers,
                         connection.registryUrl, count == null ? 0 : count,
-                        durationSeconds == null ? 0 : Math.round(durationSeconds * 1000)),
+                        durationSeconds == null ? 0 : Math.round(durationSeconds * 1000))
+                        .withPipeline(pipeline.toPipeline()),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

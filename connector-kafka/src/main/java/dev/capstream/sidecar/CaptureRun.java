@@ -6,6 +6,7 @@ import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.SplitReaders;
 import dev.capstream.pipeline.CaptureLoop;
 import dev.capstream.pipeline.PollGovernor;
+import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
 import dev.capstream.records.CapturedFrameEncoder;
@@ -40,9 +41,7 @@ import org.slf4j.LoggerFactory;
 final class CaptureRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureRun.class);
-    private static final long BUFFER_MEMORY = 64L << 20;
-    private static final long STATS_INTERVAL_MILLIS = 5_000;
-    private static final long FLUSH_TIMEOUT_MILLIS = 15_000;
+    private static final long DEFAULT_BUFFER_MEMORY = 64L << 20;
 
     /**
      * @param splits what to read, one capture thread each
@@ -50,11 +49,41 @@ final class CaptureRun {
      *     {@link SplitReaders#open}); every split is opened before anything is sent
      */
     record Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
-            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis, Pipeline pipeline) {
+
+        Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
+                String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            this(splits, opener, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis, Pipeline.defaults());
+        }
 
         Settings(List<SplitAddress> splits, String topic, String bootstrapServers, String registryUrl,
                 long maxFrames, long maxDurationMillis) {
             this(splits, SplitReaders::open, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis);
+        }
+
+        Settings withPipeline(Pipeline p) {
+            return new Settings(splits, opener, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis, p);
+        }
+    }
+
+    /**
+     * How frames become records and how the run is operated ({@link PipelineOptions} on the
+     * command line).
+     *
+     * @param producer producer settings that override capstream's defaults
+     * @param metricsPort 0 for no metrics endpoint
+     * @param statsIntervalMillis 0 for no stats lines
+     */
+    record Pipeline(RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+            long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+            long statsIntervalMillis, long flushTimeoutMillis) {
+
+        static Pipeline defaults() {
+            return new Pipeline(RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0, "127.0.0.1", 5_000, 15_000);
+        }
+
+        PollGovernor governor() {
+            return new PollGovernor(highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis);
         }
     }
 
@@ -84,6 +113,8 @@ final class CaptureRun {
         List<SplitReader> readers = new ArrayList<>();
         EmbeddedBroker broker = null;
         KafkaFrameSink sink = null;
+        MetricsServer metrics = null;
+        Pipeline pipeline = settings.pipeline();
         try {
             String host = Hostname.get();
             for (SplitAddress split : settings.splits()) {
@@ -98,8 +129,8 @@ final class CaptureRun {
                 err.flush();
             }
             ensureTopic(bootstrap, settings.topic());
-            sink = new KafkaFrameSink(new KafkaProducer<>(producerProperties(bootstrap, host)),
-                    settings.topic(), BUFFER_MEMORY);
+            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer());
+            sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
 
             List<SplitAccounting> accounts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -108,10 +139,16 @@ final class CaptureRun {
                 CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, reader.address().id(),
                         reader.interfaceName(), reader.linkType());
                 CaptureLoop loop = new CaptureLoop(reader, encoder, framing, sink, accounting,
-                        PollGovernor.defaults(), stop);
+                        pipeline.governor(), stop, pipeline.keying());
                 accounts.add(accounting);
-                threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).start(loop));
+                threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(loop));
             }
+            if (pipeline.metricsPort() > 0) {
+                metrics = MetricsServer.start(pipeline.metricsAddress(), pipeline.metricsPort(), accounts,
+                        () -> stop.failure() == null ? null : "capture failed: " + Main.userMessage(stop.failure()));
+                err.println("metrics at http://" + pipeline.metricsAddress() + ":" + metrics.port() + "/metrics");
+            }
+            threads.forEach(Thread::start);
             Runtime.getRuntime().addShutdownHook(hook);
             err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
                     + " into topic "
@@ -121,15 +158,16 @@ final class CaptureRun {
                 whenCapturing.accept(bootstrap);
             }
 
-            while (!stop.await(STATS_INTERVAL_MILLIS)) {
+            long statsEvery = pipeline.statsIntervalMillis() > 0 ? pipeline.statsIntervalMillis() : Long.MAX_VALUE / 4;
+            while (!stop.await(statsEvery)) {
                 err.println("stats " + total(accounts).toKeyValues());
                 err.flush();
             }
             for (Thread t : threads) {
                 t.join(10_000);
             }
-            sink.flush(FLUSH_TIMEOUT_MILLIS);
-            sink.close(1_000);
+            sink.flush(pipeline.flushTimeoutMillis());
+            sink.close(0);
             sink = null;
 
             SplitAccounting.Snapshot total = total(accounts);
@@ -154,7 +192,10 @@ final class CaptureRun {
         } finally {
             stop.requestStop();
             if (sink != null) {
-                sink.close(1_000);
+                sink.close(0);
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             for (int i = readers.size() - 1; i >= 0; i--) {
                 readers.get(i).close();
@@ -178,7 +219,7 @@ final class CaptureRun {
     private void onSignal(StopSignal stop, CountDownLatch finished, int[] exitCode) {
         stop.requestStop();
         try {
-            finished.await(FLUSH_TIMEOUT_MILLIS + 10_000, TimeUnit.MILLISECONDS);
+            finished.await(settings.pipeline().flushTimeoutMillis() + 15_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -235,17 +276,41 @@ final class CaptureRun {
         }
     }
 
-    private static Map<String, Object> producerProperties(String bootstrap, String host) {
-        return Map.of(
+    /** capstream's producer defaults, then the user's settings over them. */
+    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides) {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(DEFAULT_BUFFER_MEMORY),
+                // bounded: a record not acknowledged in 2 minutes (e.g. a broker away that long) is failed and counted
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000"));
+        config.putAll(overrides);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return config;
+    }
+
+    private static KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> config) {
+        try {
+            return new KafkaProducer<>(config);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new Main.SetupException("the Kafka producer settings are not usable: " + Main.userMessage(cause)
+                    + " (check --producer-property and producer.* in --config)", e);
+        }
+    }
+
+    private static long bufferMemory(Map<String, Object> config) {
+        String value = String.valueOf(config.get(ProducerConfig.BUFFER_MEMORY_CONFIG));
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new Main.SetupException("producer setting buffer.memory=" + value + " is not a number of bytes");
+        }
     }
 
     private static SplitAccounting.Snapshot total(List<SplitAccounting> accounts) {

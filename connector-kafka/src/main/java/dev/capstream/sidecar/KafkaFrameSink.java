@@ -40,11 +40,12 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     }
 
     @Override
-    public void send(SplitAccounting accounting, long timestampNanos, EncodeBuffer value, int frames, long frameBytes) {
+    public void send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+            long frameBytes) {
         byte[] bytes = value.toByteArray();
         unackedBytes.addAndGet(bytes.length);
         ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), null, bytes);
+                new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
         try {
             producer.send(record, (metadata, error) -> {
                 if (unackedBytes.addAndGet(-bytes.length) <= 0 || error != null) {

@@ -46,6 +46,26 @@ public final class Main {
         if (err != null) {
             cli.setErr(err);
         }
+        ConfigFile config;
+        try {
+            config = ConfigFile.fromArguments(args);
+        } catch (SetupException e) {
+            cli.getErr().println("capstream: " + e.getMessage());
+            cli.getErr().flush();
+            return EXIT_SETUP;
+        }
+        if (config != null) {
+            cli.setDefaultValueProvider(config);
+            cli.setExecutionStrategy(parseResult -> {
+                CommandLine command = parseResult.asCommandLineList().getLast();
+                try {
+                    config.checkKeysFor(command.getCommandSpec());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(command, e.getMessage());
+                }
+                return new CommandLine.RunLast().execute(parseResult);
+            });
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
             commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));

@@ -26,7 +26,7 @@ class SplitAccountingTest {
         SplitAccounting a = new SplitAccounting("afpacket:eth0");
         a.countRead(90, 9000);
         // tp_packets includes tp_drops: 100 seen = 90 read + 4 dropped (ring full) + 6 still unread
-        a.updateKernel(new CaptureStats(100, 4, 1, 90, 9000));
+        a.updateKernel(new CaptureStats(100, 4, 1, 90, 9000), false);
         SplitAccounting.Snapshot s = a.snapshot();
         assertThat(s.droppedRingFull()).isEqualTo(4);
         assertThat(s.unread()).isEqualTo(6);
