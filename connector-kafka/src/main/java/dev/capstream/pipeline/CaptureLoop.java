@@ -12,13 +12,16 @@ import java.nio.charset.StandardCharsets;
  * One split's loop: poll a block, encode each frame, hand it to the sink, release the block. The
  * sidecar and the Connect task drive a split through this loop.
  *
- * <p>The sink's fullness is checked before each poll ({@link PollGovernor}). While it is saturated
- * the loop takes nothing off the ring, so the ring absorbs the burst and the kernel counts what it
- * cannot hold; drops that appear meanwhile are attributed to backpressure. The frame path
+ * <p>The sink's fullness is checked before each poll ({@link PollGovernor}). While it is saturated,
+ * or refuses a record outright (Kafka unreachable), the loop takes nothing more off the ring and
+ * keeps the block it holds, so the ring absorbs the burst or the outage and the kernel counts what
+ * it cannot hold; drops that appear meanwhile are attributed to backpressure. The frame path
  * allocates nothing of its own: the cursor, the encoder and the output buffer are reused (the
  * sink copies the bytes out, as Kafka's producer requires, and a flow key is 8 fresh bytes).
  */
 public final class CaptureLoop implements Runnable {
+
+    private static final long SLOW_DRAIN_NANOS = 50_000_000L;
 
     private final SplitReader reader;
     private final CapturedFrameEncoder encoder;
@@ -32,6 +35,12 @@ public final class CaptureLoop implements Runnable {
     private final EncodeBuffer buffer = new EncodeBuffer(16 * 1024);
     private long sequence;
     private boolean heldBackSinceStats;
+    private long blockDrops;
+    // The record in `buffer` that the sink refused, kept to be offered again.
+    private boolean refused;
+    private long pendingTimestamp;
+    private int pendingCaptured;
+    private byte[] pendingKey;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
@@ -54,25 +63,40 @@ public final class CaptureLoop implements Runnable {
 
     @Override
     public void run() {
+        FrameCursor block = null;
         try {
             while (!stop.isStopped()) {
-                governor.observe(sink.fullness());
+                governor.observe(refused ? 1.0 : sink.fullness());
                 accounting.updateGovernor(governor.saturated(), governor.pollTimeoutMillis(), governor.saturations());
                 if (governor.saturated()) {
                     heldBackSinceStats = true;
                     sink.awaitDrain(governor.pollTimeoutMillis());
                     refreshKernelStats();
+                    if (!refused) {
+                        continue;
+                    }
+                }
+                if (refused && !offerRefusedRecord()) {
                     continue;
                 }
-                FrameCursor block = reader.poll(governor.pollTimeoutMillis());
                 if (block == null) {
-                    refreshKernelStats();
-                    continue;
+                    block = reader.poll(governor.pollTimeoutMillis());
+                    if (block == null) {
+                        refreshKernelStats();
+                        continue;
+                    }
+                    blockDrops = refreshKernelStats().kernelDrops();
                 }
-                try {
-                    drain(block);
-                } finally {
+                long drainStart = System.nanoTime();
+                boolean drained = drain(block);
+                if (System.nanoTime() - drainStart > SLOW_DRAIN_NANOS) {
+                    // Encoding a block takes a millisecond or two; a drain this slow was the sink
+                    // blocking us (e.g. waiting for metadata), and drops meanwhile are its doing.
+                    heldBackSinceStats = true;
+                }
+                if (drained) {
                     reader.release();
+                    block = null;
                 }
             }
         } catch (InterruptedException e) {
@@ -80,32 +104,58 @@ public final class CaptureLoop implements Runnable {
         } catch (RuntimeException e) {
             stop.fail(e);
         } finally {
+            if (block != null) {
+                // Left at stop: these frames count as unread, never as sent.
+                reader.release();
+            }
             refreshKernelStats();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
         }
     }
 
-    private void drain(FrameCursor block) {
-        // One statistics read per block: the drop count stamped on the block's frames.
-        long kernelDrops = refreshKernelStats().kernelDrops();
+    /**
+     * Sends the rest of the block. Returns false when the sink refused a record: the block stays
+     * held (its frames are the ring's, not released to the kernel) and the record is kept to be
+     * offered again, so a Kafka outage backs up into the ring instead of losing frames.
+     */
+    private boolean drain(FrameCursor block) {
         int linkType = reader.linkType();
         while (block.next()) {
             if (!stop.claimFrame()) {
-                return;
+                return true;
             }
             buffer.reset();
             buffer.writeBytes(header);
-            encoder.encode(block, sequence++, kernelDrops, buffer);
-            int captured = block.captureLength();
-            byte[] key = switch (keying) {
+            // The drop count read when the block was taken is stamped on its frames.
+            encoder.encode(block, sequence++, blockDrops, buffer);
+            pendingTimestamp = block.timestampNanos();
+            pendingCaptured = block.captureLength();
+            pendingKey = switch (keying) {
                 case FLOW -> longBytes(RecordKeying.flowHash(block, linkType));
                 case SPLIT -> splitKey;
                 case NONE -> null;
             };
-            // Counted before the send, so a fast acknowledgement can never outrun it.
-            accounting.countRead(1, captured);
-            sink.send(accounting, block.timestampNanos(), key, buffer, 1, captured);
+            if (!offer()) {
+                refused = true;
+                return false;
+            }
         }
+        return true;
+    }
+
+    private boolean offerRefusedRecord() {
+        refused = !offer();
+        return !refused;
+    }
+
+    private boolean offer() {
+        // Counted before the send, so a fast acknowledgement can never outrun it; taken back if refused.
+        accounting.countRead(1, pendingCaptured);
+        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, 1, pendingCaptured)) {
+            return true;
+        }
+        accounting.countRead(-1, -pendingCaptured);
+        return false;
     }
 
     private CaptureStats refreshKernelStats() {

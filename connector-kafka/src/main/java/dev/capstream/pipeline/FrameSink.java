@@ -18,16 +18,22 @@ public interface FrameSink {
     void awaitDrain(long timeoutMillis) throws InterruptedException;
 
     /**
-     * Takes one encoded record. {@code value} is reused by the caller after the call returns, so a
-     * sink that sends asynchronously must copy it. The sink reports the outcome to
-     * {@code accounting} ({@link SplitAccounting#countDelivered}/{@link SplitAccounting#countFailed}).
+     * Offers one encoded record. {@code value} is reused by the caller after the call returns, so a
+     * sink that sends asynchronously must copy it. Once the sink has taken the record it reports
+     * the outcome to {@code accounting} ({@link SplitAccounting#countDelivered}/{@link
+     * SplitAccounting#countFailed}).
+     *
+     * <p>A sink that cannot take the record now without blocking for long (Kafka unreachable, its
+     * buffer full) refuses it and counts nothing: the caller keeps the record, holds its ring block,
+     * and offers the same record again later.
      *
      * @param timestampNanos capture time of the (first) frame, for the record timestamp
      * @param key the record key (see {@link RecordKeying}); null for none. Not reused by the caller.
      * @param frames how many frames the record holds
      * @param frameBytes captured bytes of those frames
      */
-    void send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+    /** @return true when the sink took the record; false when it refused it for now */
+    boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes);
 
     /** Sends everything buffered and waits up to the timeout for the outcomes. */

@@ -128,9 +128,10 @@ final class CaptureRun {
                 err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
                 err.flush();
             }
-            ensureTopic(bootstrap, settings.topic());
+            // The producer checks its settings when built: before the topic is touched.
             Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer());
             sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
+            ensureTopic(bootstrap, settings.topic());
 
             List<SplitAccounting> accounts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -287,7 +288,10 @@ final class CaptureRun {
                 ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
                 ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(DEFAULT_BUFFER_MEMORY),
                 // bounded: a record not acknowledged in 2 minutes (e.g. a broker away that long) is failed and counted
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000"));
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                // send() may wait this long for metadata or buffer space before the loop is told
+                // "not now" and holds its ring block instead: never a capture thread stuck for a minute
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
         config.putAll(overrides);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -5,8 +5,13 @@ import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.records.EncodeBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FrameSink} over one shared {@link KafkaProducer}. Fullness is the bytes awaiting an
@@ -15,11 +20,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class KafkaFrameSink implements FrameSink, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaFrameSink.class);
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final long bufferMemory;
     private final AtomicLong unackedBytes = new AtomicLong();
     private final Object drained = new Object();
+    private volatile boolean accepting = true;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
         this.producer = producer;
@@ -40,29 +48,73 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     }
 
     @Override
-    public void send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+    public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes) {
         byte[] bytes = value.toByteArray();
         unackedBytes.addAndGet(bytes.length);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
+        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length);
         try {
-            producer.send(record, (metadata, error) -> {
-                if (unackedBytes.addAndGet(-bytes.length) <= 0 || error != null) {
-                    synchronized (drained) {
-                        drained.notifyAll();
-                    }
-                }
-                if (error == null) {
-                    accounting.countDelivered(frames, frameBytes);
-                } else {
-                    accounting.countFailed(frames, error.getClass().getSimpleName() + ": " + error.getMessage());
-                }
-            });
+            producer.send(record, outcome);
         } catch (RuntimeException e) {
-            // send() itself refused the record (e.g. metadata timeout): nothing is in flight.
+            // send() rejected this record for good (e.g. the producer is closed): nothing is in flight.
             unackedBytes.addAndGet(-bytes.length);
             accounting.countFailed(frames, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return true;
+        }
+        if (outcome.refusedInSend != null) {
+            // No metadata for the topic (Kafka unreachable) or no buffer space within max.block.ms:
+            // refuse, so the capture loop holds its ring block and offers this record again.
+            unackedBytes.addAndGet(-bytes.length);
+            if (accepting) {
+                accepting = false;
+                LOG.warn("Kafka is not taking records for topic {} ({}): capture holds its ring and retries",
+                        topic, outcome.refusedInSend.getMessage());
+            }
+            return false;
+        }
+        if (!accepting) {
+            accepting = true;
+            LOG.info("Kafka takes records for topic {} again", topic);
+        }
+        return true;
+    }
+
+    /** The fate of one record, told by the producer. */
+    private final class Outcome implements Callback {
+        private final SplitAccounting accounting;
+        private final int frames;
+        private final long frameBytes;
+        private final int size;
+        private final Thread sender = Thread.currentThread();
+        Exception refusedInSend;
+
+        Outcome(SplitAccounting accounting, int frames, long frameBytes, int size) {
+            this.accounting = accounting;
+            this.frames = frames;
+            this.frameBytes = frameBytes;
+            this.size = size;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            // KafkaProducer reports "no metadata / no buffer space within max.block.ms" by calling
+            // back at once, on the sending thread: the record was never taken.
+            if (error instanceof TimeoutException && Thread.currentThread() == sender) {
+                refusedInSend = error;
+                return;
+            }
+            if (unackedBytes.addAndGet(-size) <= 0 || error != null) {
+                synchronized (drained) {
+                    drained.notifyAll();
+                }
+            }
+            if (error == null) {
+                accounting.countDelivered(frames, frameBytes);
+            } else {
+                accounting.countFailed(frames, error.getClass().getSimpleName() + ": " + error.getMessage());
+            }
         }
     }
 

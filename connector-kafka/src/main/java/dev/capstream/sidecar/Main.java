@@ -1,6 +1,7 @@
 package dev.capstream.sidecar;
 
 import dev.capstream.capture.CaptureException;
+import dev.capstream.registry.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public final class Main {
             if (System.getenv("CAPSTREAM_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return e instanceof SetupException || e instanceof CaptureException
+            return e instanceof SetupException || e instanceof CaptureException || e instanceof RegistryException
                     || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
         });
         return cli.execute(args);
