@@ -112,6 +112,7 @@ final class CaptureRun {
                 accounts.add(accounting);
                 threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).start(loop));
             }
+            stopWhenAllFinished(threads, stop);
             Runtime.getRuntime().addShutdownHook(hook);
             err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
                     + " into topic "
@@ -172,6 +173,23 @@ final class CaptureRun {
     }
 
     /**
+     * Bounded splits (files) end their loops by themselves; once every loop has ended, so does the
+     * run. Live splits never end on their own, so this only fires for files (or on failure).
+     */
+    private static void stopWhenAllFinished(List<Thread> loops, StopSignal stop) {
+        Thread.ofPlatform().daemon().name("capstream-splits-finished").start(() -> {
+            try {
+                for (Thread t : loops) {
+                    t.join();
+                }
+                stop.requestStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
      * SIGTERM/SIGINT: stop capturing, let the main thread flush and print the summary, then exit
      * with the run's code (0), rather than the JVM's 143/130.
      */
@@ -195,7 +213,12 @@ final class CaptureRun {
         if (settings.maxDurationMillis() > 0) {
             limits.add(settings.maxDurationMillis() / 1000.0 + " s");
         }
-        return limits.isEmpty() ? " until stopped (Ctrl-C)" : " for at most " + String.join(" or ", limits);
+        boolean files = settings.splits().stream().allMatch(s -> s instanceof SplitAddress.PcapFile);
+        if (files) {
+            limits.add("the end of the file" + (settings.splits().size() > 1 ? "s" : ""));
+        }
+        return limits.isEmpty() ? " until stopped (Ctrl-C)"
+                : (files ? " until " : " for at most ") + String.join(" or ", limits);
     }
 
     private WireFormat.Header framing() {

@@ -1,6 +1,7 @@
 package dev.capstream.sidecar;
 
 import dev.capstream.records.FrameDecoder;
+import dev.capstream.records.RecordDecoder;
 import dev.capstream.registry.SchemaRegistryClient;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,11 @@ final class ConnectionOptions {
             description = "Confluent-compatible schema registry (e.g. http://host:8081, or Apicurio's .../apis/ccompat/v7). "
                     + "When omitted, values use Avro single-object encoding (C3 01 + schema fingerprint).")
     String registryUrl;
+
+    /** A decoder of both record kinds (frames and batches): through the registry when one is named. */
+    RecordDecoder recordDecoder() {
+        return registryUrl == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(registryUrl));
+    }
 
     /** A decoder for this connection's records: through the registry when one is named. */
     FrameDecoder decoder() {
