@@ -10,6 +10,7 @@ import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
 import dev.capstream.records.CapturedFrameEncoder;
 import dev.capstream.records.WireFormat;
+import dev.capstream.registry.RegistrySettings;
 import dev.capstream.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -50,7 +51,15 @@ final class CaptureRun {
      *     {@link SplitReaders#open}); every split is opened before anything is sent
      */
     record Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
-            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis,
+            RegistrySettings registry) {
+
+        /** With the registry's default settings for {@code registryUrl} (no auth, TopicName subjects). */
+        Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
+                String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            this(splits, opener, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis,
+                    registryUrl == null ? null : RegistrySettings.of(registryUrl));
+        }
 
         Settings(List<SplitAddress> splits, String topic, String bootstrapServers, String registryUrl,
                 long maxFrames, long maxDurationMillis) {
@@ -227,8 +236,10 @@ final class CaptureRun {
                     + "CRC-64 fingerprint); consumers need the CapturedFrame schema shipped in the capstream jar");
             return new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
         }
-        SchemaRegistryClient registry = new SchemaRegistryClient(settings.registryUrl());
-        String subject = SchemaRegistryClient.topicValueSubject(settings.topic());
+        RegistrySettings registrySettings = settings.registry() != null ? settings.registry()
+                : RegistrySettings.of(settings.registryUrl());
+        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
+        String subject = registry.valueSubject(settings.topic(), CapturedFrame.getClassSchema());
         int id = registry.register(subject, CapturedFrame.getClassSchema());
         LOG.info("schema registered as subject {} with id {} at {}", subject, id, settings.registryUrl());
         return new WireFormat.Confluent(id);

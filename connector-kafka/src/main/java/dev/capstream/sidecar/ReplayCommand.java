@@ -59,7 +59,8 @@ final class ReplayCommand implements Callable<Integer> {
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(file)),
                         split -> PcapFiles.open((SplitAddress.PcapFile) split, options),
-                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count, 0),
+                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count, 0,
+                        connection.registrySettings()),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }
