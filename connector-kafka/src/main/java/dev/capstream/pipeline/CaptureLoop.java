@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * it cannot hold; drops that appear meanwhile are attributed to backpressure. The frame path
  * allocates nothing of its own: the cursor, the encoder and the output buffer are reused (the
  * sink copies the bytes out, as Kafka's producer requires, and a flow key is 8 fresh bytes).
+ *
+ * <p>A bounded split ends the loop once its reader is {@link SplitReader#finished() finished}.
  */
 public final class CaptureLoop implements Runnable {
 
@@ -82,6 +84,9 @@ public final class CaptureLoop implements Runnable {
                 if (block == null) {
                     block = reader.poll(governor.pollTimeoutMillis());
                     if (block == null) {
+                        if (reader.finished()) {
+                            return; // a bounded split (a file) was read to its end
+                        }
                         refreshKernelStats();
                         continue;
                     }
@@ -126,8 +131,9 @@ public final class CaptureLoop implements Runnable {
             }
             buffer.reset();
             buffer.writeBytes(header);
-            // The drop count read when the block was taken is stamped on its frames.
-            encoder.encode(block, sequence++, blockDrops, buffer);
+            // The drop count read when the block was taken is stamped on its frames; the reader
+            // names each frame's interface (a pcapng file may have several).
+            encoder.encode(block, reader, sequence++, blockDrops, buffer);
             pendingTimestamp = block.timestampNanos();
             pendingCaptured = block.captureLength();
             pendingKey = switch (keying) {
