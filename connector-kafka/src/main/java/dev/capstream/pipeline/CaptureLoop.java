@@ -5,18 +5,20 @@ import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.records.CapturedFrameEncoder;
 import dev.capstream.records.EncodeBuffer;
+import dev.capstream.records.FrameBatchEncoder;
 import dev.capstream.records.WireFormat;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One split's loop: poll a block, encode each frame, hand it to the sink, release the block. The
- * sidecar and the Connect task drive a split through this loop.
+ * One split's loop: poll a block, turn its frames into records (one per frame, or batches), hand
+ * them to the sink, release the block. The sidecar and the Connect task drive a split through
+ * this loop.
  *
  * <p>The sink's fullness is checked before each poll ({@link PollGovernor}). While it is saturated,
  * or refuses a record outright (Kafka unreachable), the loop takes nothing more off the ring and
  * keeps the block it holds, so the ring absorbs the burst or the outage and the kernel counts what
  * it cannot hold; drops that appear meanwhile are attributed to backpressure. The frame path
- * allocates nothing of its own: the cursor, the encoder and the output buffer are reused (the
+ * allocates nothing of its own: the cursor, the encoders and the output buffer are reused (the
  * sink copies the bytes out, as Kafka's producer requires, and a flow key is 8 fresh bytes).
  *
  * <p>A bounded split ends the loop once its reader is {@link SplitReader#finished() finished}.
@@ -26,40 +28,55 @@ public final class CaptureLoop implements Runnable {
     private static final long SLOW_DRAIN_NANOS = 50_000_000L;
 
     private final SplitReader reader;
-    private final CapturedFrameEncoder encoder;
+    private final CapturedFrameEncoder frameEncoder;
     private final byte[] header;
     private final FrameSink sink;
     private final SplitAccounting accounting;
     private final PollGovernor governor;
     private final StopSignal stop;
     private final RecordKeying keying;
+    private final RecordMode mode;
+    private final FrameBatchEncoder batch;
     private final byte[] splitKey;
     private final EncodeBuffer buffer = new EncodeBuffer(16 * 1024);
     private long sequence;
     private boolean heldBackSinceStats;
     private long blockDrops;
-    // The record in `buffer` that the sink refused, kept to be offered again.
+    private long dropsAtLastRecord;
+    private long batchStartNanos;
+
+    // The record in `buffer`: offered to the sink, and kept while the sink refuses it.
     private boolean refused;
     private long pendingTimestamp;
-    private int pendingCaptured;
+    private int pendingFrames;
+    private long pendingBytes;
     private byte[] pendingKey;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
-        this(reader, encoder, framing, sink, accounting, governor, stop, RecordKeying.NONE);
+        this(reader, encoder, framing, sink, accounting, governor, stop, RecordKeying.NONE, RecordMode.frames(), null);
     }
 
+    /**
+     * @param batch the split's batch encoder when {@code mode} is batch (null otherwise); its
+     *     framing header is {@code framing} as well
+     */
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop,
-            RecordKeying keying) {
+            RecordKeying keying, RecordMode mode, FrameBatchEncoder batch) {
+        if (mode.batched() && batch == null) {
+            throw new IllegalArgumentException("batch mode needs a FrameBatchEncoder");
+        }
         this.reader = reader;
-        this.encoder = encoder;
+        this.frameEncoder = encoder;
         this.header = headerBytes(framing);
         this.sink = sink;
         this.accounting = accounting;
         this.governor = governor;
         this.stop = stop;
         this.keying = keying;
+        this.mode = mode;
+        this.batch = mode.batched() ? batch : null;
         this.splitKey = reader.address().id().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -78,11 +95,14 @@ public final class CaptureLoop implements Runnable {
                         continue;
                     }
                 }
-                if (refused && !offerRefusedRecord()) {
+                if (refused && !offer()) {
+                    continue;
+                }
+                if (lingerExpired() && !finishBatch()) {
                     continue;
                 }
                 if (block == null) {
-                    block = reader.poll(governor.pollTimeoutMillis());
+                    block = reader.poll(nextWaitMillis());
                     if (block == null) {
                         if (reader.finished()) {
                             return; // a bounded split (a file) was read to its end
@@ -113,55 +133,111 @@ public final class CaptureLoop implements Runnable {
                 // Left at stop: these frames count as unread, never as sent.
                 reader.release();
             }
+            flushAtEnd();
             refreshKernelStats();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
         }
     }
 
     /**
-     * Sends the rest of the block. Returns false when the sink refused a record: the block stays
-     * held (its frames are the ring's, not released to the kernel) and the record is kept to be
-     * offered again, so a Kafka outage backs up into the ring instead of losing frames.
+     * Turns the rest of the block into records. Returns false when the sink refused a record: the
+     * block stays held (its frames are the ring's, not released to the kernel) and the record is
+     * kept to be offered again, so a Kafka outage backs up into the ring instead of losing frames.
      */
     private boolean drain(FrameCursor block) {
-        int linkType = reader.linkType();
         while (block.next()) {
             if (!stop.claimFrame()) {
                 return true;
             }
-            buffer.reset();
-            buffer.writeBytes(header);
-            // The drop count read when the block was taken is stamped on its frames; the reader
-            // names each frame's interface (a pcapng file may have several).
-            encoder.encode(block, reader, sequence++, blockDrops, buffer);
-            pendingTimestamp = block.timestampNanos();
-            pendingCaptured = block.captureLength();
-            pendingKey = switch (keying) {
-                case FLOW -> longBytes(RecordKeying.flowHash(block, linkType));
-                case SPLIT -> splitKey;
-                case NONE -> null;
-            };
-            if (!offer()) {
-                refused = true;
-                return false;
+            if (batch == null) {
+                buffer.reset();
+                buffer.writeBytes(header);
+                // The drop count read when the block was taken is stamped on its frames; the
+                // reader names each frame's interface (a pcapng file may have several).
+                frameEncoder.encode(block, reader, sequence++, blockDrops, buffer);
+                pendingTimestamp = block.timestampNanos();
+                pendingFrames = 1;
+                pendingBytes = block.captureLength();
+                pendingKey = switch (keying) {
+                    case FLOW -> longBytes(RecordKeying.flowHash(block, reader.linkType(block.interfaceIndex())));
+                    case SPLIT -> splitKey;
+                    case NONE -> null;
+                };
+                if (!offer()) {
+                    return false;
+                }
+            } else {
+                if (batch.frameCount() == 0) {
+                    batchStartNanos = System.nanoTime();
+                    pendingTimestamp = block.timestampNanos();
+                    pendingBytes = 0;
+                }
+                batch.add(block, reader);
+                sequence++;
+                pendingBytes += block.captureLength();
+                if ((batch.frameCount() >= mode.maxFrames() || batch.pendingBytes() >= mode.maxBytes())
+                        && !finishBatch()) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    private boolean offerRefusedRecord() {
-        refused = !offer();
-        return !refused;
+    /** Closes the batch being built into one record and offers it; false when the sink refused it. */
+    private boolean finishBatch() {
+        if (batch == null || batch.frameCount() == 0) {
+            return true;
+        }
+        pendingFrames = batch.frameCount();
+        buffer.reset();
+        buffer.writeBytes(header);
+        batch.finish(blockDrops - dropsAtLastRecord, blockDrops, buffer);
+        dropsAtLastRecord = blockDrops;
+        pendingKey = keying == RecordKeying.SPLIT ? splitKey : null;
+        return offer();
     }
 
     private boolean offer() {
         // Counted before the send, so a fast acknowledgement can never outrun it; taken back if refused.
-        accounting.countRead(1, pendingCaptured);
-        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, 1, pendingCaptured)) {
+        accounting.countRead(pendingFrames, pendingBytes);
+        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+            refused = false;
             return true;
         }
-        accounting.countRead(-1, -pendingCaptured);
+        accounting.countRead(-pendingFrames, -pendingBytes);
+        refused = true;
         return false;
+    }
+
+    private boolean lingerExpired() {
+        return batch != null && !refused && batch.frameCount() > 0
+                && System.nanoTime() - batchStartNanos >= mode.lingerNanos();
+    }
+
+    /** The ring poll may not outlast a batch's linger, or a quiet link would hold it back. */
+    private long nextWaitMillis() {
+        long wait = governor.pollTimeoutMillis();
+        if (batch != null && batch.frameCount() > 0) {
+            long left = (mode.lingerNanos() - (System.nanoTime() - batchStartNanos)) / 1_000_000L;
+            wait = Math.max(0, Math.min(wait, left));
+        }
+        return wait;
+    }
+
+    /**
+     * At stop, a batch already taken off the ring is sent if the sink takes it; if it refuses,
+     * those frames are counted as failed: they left the ring and will never reach Kafka.
+     */
+    private void flushAtEnd() {
+        if (batch == null || (batch.frameCount() == 0 && !refused)) {
+            return;
+        }
+        boolean taken = refused ? offer() : finishBatch();
+        if (!taken) {
+            accounting.countRead(pendingFrames, pendingBytes);
+            accounting.countFailed(pendingFrames, "stopped while Kafka was refusing records");
+        }
     }
 
     private CaptureStats refreshKernelStats() {

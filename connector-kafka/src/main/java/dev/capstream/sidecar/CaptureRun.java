@@ -7,6 +7,9 @@ import dev.capstream.capture.SplitReaders;
 import dev.capstream.pipeline.CaptureLoop;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
+import dev.capstream.pipeline.RecordMode;
+import dev.capstream.records.FrameBatchEncoder;
+import org.apache.avro.Schema;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
 import dev.capstream.records.CapturedFrameEncoder;
@@ -86,12 +89,13 @@ final class CaptureRun {
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
      */
-    record Pipeline(RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+    record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
             long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
             long statsIntervalMillis, long flushTimeoutMillis) {
 
         static Pipeline defaults() {
-            return new Pipeline(RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0, "127.0.0.1", 5_000, 15_000);
+            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
+                    "127.0.0.1", 5_000, 15_000);
         }
 
         PollGovernor governor() {
@@ -151,8 +155,10 @@ final class CaptureRun {
                 SplitAccounting accounting = new SplitAccounting(reader.address().id());
                 CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, reader.address().id(),
                         reader.interfaceName(), reader.linkType());
+                FrameBatchEncoder batch = pipeline.mode().batched()
+                        ? new FrameBatchEncoder(host, reader.address().id(), 0) : null;
                 CaptureLoop loop = new CaptureLoop(reader, encoder, framing, sink, accounting,
-                        pipeline.governor(), stop, pipeline.keying());
+                        pipeline.governor(), stop, pipeline.keying(), pipeline.mode(), batch);
                 accounts.add(accounting);
                 threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(loop));
             }
@@ -276,17 +282,19 @@ final class CaptureRun {
     }
 
     private WireFormat.Header framing() {
+        Schema schema = settings.pipeline().mode().batched() ? FrameBatchEncoder.schema() : CapturedFrame.getClassSchema();
         if (settings.registryUrl() == null) {
             LOG.info("no --registry-url: record values use Avro single-object encoding (C3 01 + the schema's "
-                    + "CRC-64 fingerprint); consumers need the CapturedFrame schema shipped in the capstream jar");
-            return new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
+                    + "CRC-64 fingerprint); consumers need the {} schema shipped in the capstream jar", schema.getName());
+            return new WireFormat.SingleObject(WireFormat.fingerprint(schema));
         }
         RegistrySettings registrySettings = settings.registry() != null ? settings.registry()
                 : RegistrySettings.of(settings.registryUrl());
         SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
-        String subject = registry.valueSubject(settings.topic(), CapturedFrame.getClassSchema());
-        int id = registry.register(subject, CapturedFrame.getClassSchema());
-        LOG.info("schema registered as subject {} with id {} at {}", subject, id, settings.registryUrl());
+        String subject = registry.valueSubject(settings.topic(), schema);
+        int id = registry.register(subject, schema);
+        LOG.info("{} schema registered as subject {} with id {} at {}", schema.getName(), subject, id,
+                settings.registryUrl());
         return new WireFormat.Confluent(id);
     }
 

@@ -4,7 +4,7 @@ import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
-import dev.capstream.records.FrameDecoder;
+import dev.capstream.records.RecordDecoder;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             err.println("demo: the first " + show + " records of topic " + topic + ", read back:");
             err.flush();
-            FrameDecoder decoder = connection.decoder();
+            RecordDecoder decoder = connection.recordDecoder();
             return TailCommand.tail(bootstrap, topic, decoder, show, out, err);
         } finally {
             if (broker != null) {

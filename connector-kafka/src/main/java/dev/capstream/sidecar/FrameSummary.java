@@ -1,6 +1,6 @@
 package dev.capstream.sidecar;
 
-import dev.capstream.avro.CapturedFrame;
+import dev.capstream.records.RecordDecoder;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -16,22 +16,27 @@ final class FrameSummary {
 
     private FrameSummary() {}
 
-    static String describe(CapturedFrame frame) {
+    private static final String[] DIRECTIONS =
+            {"host", "broadcast", "multicast", "otherhost", "outgoing", "loopback", "user", "kernel"};
+
+    static String describe(RecordDecoder.DecodedFrame frame) {
         StringBuilder line = new StringBuilder(160);
-        Instant ts = frame.getTimestamp();
-        line.append(ts).append(' ').append(frame.getInterfaceName())
-                .append(" seq=").append(frame.getSequence())
-                .append(" len=").append(frame.getCapturedLength()).append('/').append(frame.getWireLength())
-                .append(' ').append(frame.getDirection().name().toLowerCase());
-        if (frame.getVlan() != null) {
-            line.append(" vlan=").append(frame.getVlan().getTci() & 0x0fff);
+        Instant ts = Instant.ofEpochSecond(Math.floorDiv(frame.timestampNanos(), 1_000_000_000L),
+                Math.floorMod(frame.timestampNanos(), 1_000_000_000L));
+        line.append(ts).append(' ').append(frame.interfaceName())
+                .append(" seq=").append(frame.sequence())
+                .append(" len=").append(frame.capturedLength()).append('/').append(frame.wireLength())
+                .append(' ').append(frame.packetType() >= 0 && frame.packetType() < DIRECTIONS.length
+                        ? DIRECTIONS[frame.packetType()] : "unknown");
+        if (frame.hasVlan()) {
+            line.append(" vlan=").append(frame.vlanTci() & 0x0fff);
         }
         line.append(' ');
-        ByteBuffer data = frame.getData().duplicate();
-        switch (frame.getLinkType()) {
+        ByteBuffer data = ByteBuffer.wrap(frame.data());
+        switch (frame.linkType()) {
             case DLT_EN10MB -> ethernet(data, line);
             case DLT_RAW -> ip(data, line);
-            default -> line.append("linktype ").append(frame.getLinkType());
+            default -> line.append("linktype ").append(frame.linkType());
         }
         return line.toString();
     }

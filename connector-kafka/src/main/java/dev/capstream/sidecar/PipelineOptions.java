@@ -2,6 +2,7 @@ package dev.capstream.sidecar;
 
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
+import dev.capstream.pipeline.RecordMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -19,9 +20,27 @@ final class PipelineOptions {
                     + "Flags on the command line override it.")
     String configFile;
 
-    @Option(names = "--key", paramLabel = "flow|split|none", defaultValue = "flow",
+    @Option(names = "--record-mode", paramLabel = "frame|batch", defaultValue = "frame",
+            description = "frame: one CapturedFrame per Kafka record; batch: one FrameBatch of a split's frames per "
+                    + "record, cut by --batch-frames, --batch-bytes or --batch-linger (default: ${DEFAULT-VALUE}).")
+    String recordMode;
+
+    @Option(names = "--batch-frames", paramLabel = "N", defaultValue = "1000",
+            description = "batch mode: frames per record at most (default: ${DEFAULT-VALUE}).")
+    int batchFrames;
+
+    @Option(names = "--batch-bytes", paramLabel = "BYTES", defaultValue = "262144",
+            description = "batch mode: encoded frame bytes per record at most (default: ${DEFAULT-VALUE}).")
+    int batchBytes;
+
+    @Option(names = "--batch-linger", paramLabel = "MS", defaultValue = "100",
+            description = "batch mode: how long a batch's first frame waits for more (default: ${DEFAULT-VALUE}).")
+    long batchLingerMillis;
+
+    @Option(names = "--key", paramLabel = "flow|split|none",
             description = "Record key, hence partition: flow (symmetric 5-tuple hash: both directions of a flow "
-                    + "in one partition, in order), split (the capture split), none (default: ${DEFAULT-VALUE}).")
+                    + "in one partition, in order), split (the capture split), none. "
+                    + "Default: flow for frame records, split for batches.")
     String key;
 
     @Option(names = "--compression", paramLabel = "none|gzip|snappy|lz4|zstd", defaultValue = "none",
@@ -70,11 +89,27 @@ final class PipelineOptions {
 
     /** Validates and freezes the options; messages name the option, the value and what is allowed. */
     CaptureRun.Pipeline toPipeline() {
+        RecordMode mode = switch (recordMode) {
+            case "frame" -> RecordMode.frames();
+            case "batch" -> {
+                if (batchFrames < 1 || batchBytes < 1024 || batchLingerMillis < 0) {
+                    throw new IllegalArgumentException("--batch-frames " + batchFrames + " --batch-bytes " + batchBytes
+                            + " --batch-linger " + batchLingerMillis
+                            + ": allowed are at least 1 frame, at least 1024 bytes, and a linger of 0 ms or more");
+                }
+                yield RecordMode.batches(batchFrames, batchBytes, batchLingerMillis);
+            }
+            default -> throw new IllegalArgumentException("--record-mode " + recordMode + ": allowed values are frame, batch");
+        };
         RecordKeying keying;
         try {
-            keying = RecordKeying.parse(key);
+            keying = key == null ? (mode.batched() ? RecordKeying.SPLIT : RecordKeying.FLOW) : RecordKeying.parse(key);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--key " + key + ": allowed values are flow, split, none");
+        }
+        if (mode.batched() && keying == RecordKeying.FLOW) {
+            throw new IllegalArgumentException("--key flow with --record-mode batch: a batch holds many flows; "
+                    + "use --key split or none, or --record-mode frame");
         }
         if (!java.util.Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
             throw new IllegalArgumentException("--compression " + compression
@@ -101,7 +136,7 @@ final class PipelineOptions {
         Map<String, String> producer = new LinkedHashMap<>(ConfigFile.producerProperties(configFile));
         producer.put("compression.type", compression);
         producer.putAll(producerProperties);
-        return new CaptureRun.Pipeline(keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis,
+        return new CaptureRun.Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis,
                 producer, metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L);
     }
 }

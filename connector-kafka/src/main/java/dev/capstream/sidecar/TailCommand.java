@@ -1,7 +1,6 @@
 package dev.capstream.sidecar;
 
-import dev.capstream.avro.CapturedFrame;
-import dev.capstream.records.FrameDecoder;
+import dev.capstream.records.RecordDecoder;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Prints a topic's frames, one line each: capture time, interface, sequence, "
+        description = {"Prints a topic's frames (from frame and batch records), one line each: capture time, interface, sequence, "
                 + "captured/wire length, direction and a short L2/L3 summary.",
             "Reads from the beginning of every partition and follows new records until --max or Ctrl-C."})
 final class TailCommand implements Callable<Integer> {
@@ -44,12 +43,13 @@ final class TailCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max must be at least 1, got " + max);
         }
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
-        FrameDecoder decoder = connection.decoder();
+        RecordDecoder decoder = connection.recordDecoder();
         return tail(bootstrap, topic, decoder, max == null ? Long.MAX_VALUE : max, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
-    static int tail(String bootstrap, String topic, FrameDecoder decoder, long max, PrintWriter out, PrintWriter err) {
+    /** Prints up to {@code max} frames, from frame and batch records alike. */
+    static int tail(String bootstrap, String topic, RecordDecoder decoder, long max, PrintWriter out, PrintWriter err) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
@@ -76,8 +76,12 @@ final class TailCommand implements Callable<Integer> {
             while (printed < max) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        CapturedFrame frame = decoder.decode(record.value());
-                        out.println(FrameSummary.describe(frame));
+                        for (RecordDecoder.DecodedFrame frame : decoder.decode(record.value()).frames()) {
+                            out.println(FrameSummary.describe(frame));
+                            if (++printed >= max) {
+                                break;
+                            }
+                        }
                     } catch (RuntimeException e) {
                         // One bad record must not hide the rest of the stream.
                         undecodable++;
@@ -85,7 +89,7 @@ final class TailCommand implements Callable<Integer> {
                                 + ": cannot decode: " + Main.userMessage(e));
                     }
                     out.flush();
-                    if (++printed >= max) {
+                    if (printed >= max) {
                         break;
                     }
                 }

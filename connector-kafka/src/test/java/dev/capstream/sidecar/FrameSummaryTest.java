@@ -2,27 +2,19 @@ package dev.capstream.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstream.avro.CapturedFrame;
-import dev.capstream.avro.Direction;
-import dev.capstream.avro.TimestampSource;
-import dev.capstream.avro.Vlan;
 import dev.capstream.capture.lab.TestFrames;
-import java.nio.ByteBuffer;
+import dev.capstream.records.RecordDecoder;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class FrameSummaryTest {
 
-    private static CapturedFrame frame(byte[] data, int linkType, Vlan vlan) {
-        return CapturedFrame.newBuilder()
-                .setTimestamp(Instant.parse("2026-11-22T00:10:03.123456789Z"))
-                .setTimestampSource(TimestampSource.SOFTWARE)
-                .setHost("h").setSplit("afpacket:eth0").setInterfaceName("eth0").setInterfaceIndex(2)
-                .setLinkType(linkType).setCapturedLength(data.length).setWireLength(data.length + 10)
-                .setVlan(vlan).setRxhash(0).setDirection(Direction.OTHERHOST).setSequence(7).setKernelDrops(0)
-                .setData(ByteBuffer.wrap(data))
-                .build();
+    private static RecordDecoder.DecodedFrame frame(byte[] data, int linkType, Integer vlanTci) {
+        Instant ts = Instant.parse("2026-11-22T00:10:03.123456789Z");
+        return new RecordDecoder.DecodedFrame(ts.getEpochSecond() * 1_000_000_000L + ts.getNano(), "SOFTWARE",
+                "eth0", 2, linkType, data.length, data.length + 10, vlanTci == null ? -1 : 0x8100,
+                vlanTci == null ? 0 : vlanTci, 0, 3, 7, data);
     }
 
     @Test
@@ -35,7 +27,7 @@ class FrameSummaryTest {
     @Test
     void showsInlineVlanTagsAndTheMetadataTag() {
         byte[] tagged = TestFrames.udpWithVlan(104, 1, 0x2005);
-        String line = FrameSummary.describe(frame(tagged, 1, Vlan.newBuilder().setTpid(0x8100).setTci(0x2005).build()));
+        String line = FrameSummary.describe(frame(tagged, 1, 0x2005));
         assertThat(line).contains(" vlan=5 ").contains("802.1Q vid 5, IPv4 127.0.0.2.40000 > 127.0.0.3.9 UDP");
     }
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Replay-from-memory -> capstream -> Kafka, measured from the broker side by the shared Kafka
+# harness beside ProducerPerformance --payload-file (the client+broker ceiling) in the same round.
+#   bench/kafka-produce.sh                 # frame and batch mode at 64, 512, 1514 B, 3 rounds
+#   SIZES="64" MODES="batch" REPEATS=1 bench/kafka-produce.sh
+# Needs ../shared/bench/kafka (the harness) beside this repository, python3, and a JDK 25.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+harness=${HARNESS:-$root/../shared/bench/kafka}
+SIZES=${SIZES:-64 512 1514}
+MODES=${MODES:-frame batch}
+REPEATS=${REPEATS:-3}
+FRAMES=${FRAMES:-200000}
+work=${WORK:-/dev/shm/capstream-bench}
+out=${OUT:-$root/bench/results/kafka-$(date +%Y%m%d-%H%M%S).jsonl}
+[ -d "$harness" ] || { echo "no Kafka harness at $harness (set HARNESS)" >&2; exit 2; }
+mkdir -p "$work" "$(dirname "$out")"
+# The harness copies itself nowhere; run it from a writable copy if shared/ is read-only.
+if [ ! -w "$harness" ]; then
+  cp -r "$harness" "$work/harness"; harness=$work/harness
+fi
+"$root/capstream" --version >/dev/null   # builds the sidecar now, not inside a measurement
+(cd "$harness" && ./broker.sh start)
+trap '(cd "$harness" && ./broker.sh clean) || true' EXIT
+for size in $SIZES; do
+  pcap=$work/frames-$size.pcap
+  [ -f "$pcap" ] || python3 "$root/bench/make-pcap.py" "$size" "$FRAMES" "$pcap"
+  for mode in $MODES; do
+    per_record=1; extra=()
+    if [ "$mode" = batch ]; then per_record=1000; extra=(--record-mode batch --batch-frames 1000 --batch-bytes 4194304 --batch-linger 5); fi
+    (cd "$harness" && python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
+        --frames-per-record "$per_record" --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
+        --repeats "$REPEATS" --out "$out" -- \
+        "$root/capstream" replay --pcap "$pcap" --loop 0 --duration 12 --topic '{topic}' \
+        --bootstrap-servers '{bootstrap}' --key none --metrics-port 0 --stats-interval 0 \
+        --producer-property acks=1 --producer-property enable.idempotence=false \
+        --producer-property linger.ms=5 --producer-property batch.size=262144 \
+        --producer-property compression.type=none "${extra[@]}")
+  done
+done
+(cd "$harness" && python3 bench.py table "$out")
+echo "results: $out"
