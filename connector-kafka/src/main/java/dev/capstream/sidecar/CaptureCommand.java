@@ -48,7 +48,7 @@ final class CaptureCommand implements Callable<Integer> {
                         dev.capstream.capture.SplitReaders::open, topic, connection.bootstrapServers,
                         connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline()),
+                        .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

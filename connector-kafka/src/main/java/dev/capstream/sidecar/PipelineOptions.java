@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
  */
 final class PipelineOptions {
 
+    /** The long-running capture serves metrics unless told not to; one-off jobs do not. */
+    static final int CAPTURE_METRICS_PORT = 9464;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A properties file of options: keys are the long option names without dashes "
                     + "(e.g. topic=frames, key=flow), plus producer.<setting>=<value> for the Kafka producer. "
@@ -69,10 +72,10 @@ final class PipelineOptions {
             description = "Cap of the poll timeout, which doubles while backpressured (default: ${DEFAULT-VALUE}).")
     long maxPollTimeoutMillis;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
+    @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Port of the HTTP endpoint with Prometheus /metrics and /health; 0 turns it off "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int metricsPort;
+                    + "(default: " + CAPTURE_METRICS_PORT + " for capture, off for replay).")
+    Integer metricsPort;
 
     @Option(names = "--metrics-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
@@ -88,7 +91,8 @@ final class PipelineOptions {
     int flushTimeoutSeconds;
 
     /** Validates and freezes the options; messages name the option, the value and what is allowed. */
-    CaptureRun.Pipeline toPipeline() {
+    CaptureRun.Pipeline toPipeline(int defaultMetricsPort) {
+        int metricsPort = this.metricsPort == null ? defaultMetricsPort : this.metricsPort;
         RecordMode mode = switch (recordMode) {
             case "frame" -> RecordMode.frames();
             case "batch" -> {

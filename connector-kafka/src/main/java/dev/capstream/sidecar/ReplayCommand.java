@@ -46,6 +46,17 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N frames.")
     Long count;
 
+    @Option(names = "--loop", paramLabel = "N", defaultValue = "1",
+            description = "Replay the file N times; 0 repeats it until --duration, --count or a signal "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long loops;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    Double durationSeconds;
+
+    @Mixin
+    PipelineOptions pipeline;
+
     @Override
     public Integer call() {
         if (count != null && count < 1) {
@@ -55,12 +66,20 @@ final class ReplayCommand implements Callable<Integer> {
         if (pace != null && pace.speed != null && !(pace.speed > 0 && Double.isFinite(pace.speed))) {
             throw new IllegalArgumentException("--speed must be a positive number (1 = as recorded), got " + pace.speed);
         }
+        if (loops < 0) {
+            throw new IllegalArgumentException("--loop must be 0 (until stopped) or a number of passes, got " + loops);
+        }
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
+        }
         PcapReadOptions options = PcapReadOptions.defaults().withSpeed(speed);
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(file)),
-                        split -> PcapFiles.open((SplitAddress.PcapFile) split, options),
-                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count, 0,
-                        connection.registrySettings()),
+                        split -> loops == 1 ? PcapFiles.open((SplitAddress.PcapFile) split, options)
+                                : new RepeatingSplitReader(() -> PcapFiles.open((SplitAddress.PcapFile) split, options), loops),
+                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
+                        durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
+                        .withPipeline(pipeline.toPipeline(0)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }
