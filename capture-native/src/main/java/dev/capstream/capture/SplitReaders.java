@@ -1,6 +1,7 @@
 package dev.capstream.capture;
 
 import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.rdma.Rdma;
 
 /**
  * Opens a reader for any split address. The sidecar, the Connect task and the Flink reader all
@@ -14,8 +15,7 @@ public final class SplitReaders {
     public static SplitReader open(SplitAddress address) {
         return switch (address) {
             case SplitAddress.AfPacket a -> AfPacket.open(a);
-            case SplitAddress.Rdma r -> throw new CaptureException(
-                    "RDMA capture (" + r + ") is not available in this build yet");
+            case SplitAddress.Rdma r -> Rdma.open(r);
             case SplitAddress.PcapFile p -> throw new CaptureException(
                     "pcap file reading (" + p + ") is not available in this build yet");
         };
