@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import static dev.capstream.capture.rdma.VerbsLayouts.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * An RDMA sniffer split: a RAW_PACKET QP with a SNIFFER flow on one port, receiving into one
@@ -287,11 +288,11 @@ public final class RdmaSnifferReader implements SplitReader {
         }
         MemorySegment wrs = res.recvWrs;
         long wrSize = IBV_RECV_WR.byteSize();
+        long base = wrs.address();
         for (int i = 0; i < count; i++) {
-            MemorySegment next = i + 1 < count
-                    ? wrs.asSlice((long) slots[i + 1] * wrSize, wrSize)
-                    : MemorySegment.NULL;
-            RECV_WR_NEXT.set(wrs, (long) slots[i] * wrSize, next);
+            // The next pointer as a raw address: no segment per WR on the repost path.
+            long next = i + 1 < count ? base + (long) slots[i + 1] * wrSize : 0L;
+            wrs.set(JAVA_LONG, (long) slots[i] * wrSize + RECV_WR_NEXT_OFFSET, next);
         }
         MemorySegment head = wrs.asSlice((long) slots[0] * wrSize, wrSize);
         res.badWr.set(ADDRESS, 0, MemorySegment.NULL);

@@ -377,6 +377,7 @@ final class VerbsLayouts {
 
     static final VarHandle RECV_WR_ID = handle(IBV_RECV_WR, "wr_id");
     static final VarHandle RECV_WR_NEXT = handle(IBV_RECV_WR, "next");
+    static final long RECV_WR_NEXT_OFFSET = offsetOf(IBV_RECV_WR, "next");
     static final VarHandle RECV_WR_SG_LIST = handle(IBV_RECV_WR, "sg_list");
     static final VarHandle RECV_WR_NUM_SGE = handle(IBV_RECV_WR, "num_sge");
 
