@@ -30,9 +30,9 @@ class RdmaHardwareIT {
         Optional<String> device = devices.names().stream()
                 .filter(n -> RdmaErrors.providerOf(n).equals("mlx5") || RdmaErrors.providerOf(n).equals("mlx4"))
                 .findFirst();
-        assumeTrue(device.isPresent(), "no mlx4/mlx5 RDMA device here ("
+        skipUnless(device.isPresent(), "no mlx4/mlx5 RDMA device here ("
                 + (devices.reason() != null ? devices.reason() : "devices: " + devices.names()) + ")");
-        assumeTrue(hasCapability(CAP_NET_RAW), "sniffing needs CAP_NET_RAW, which this process lacks");
+        skipUnless(hasCapability(CAP_NET_RAW), "sniffing needs CAP_NET_RAW, which this process lacks");
 
         SplitAddress.Rdma address = new SplitAddress.Rdma(device.get(), 1);
         long frames = 0;
@@ -57,6 +57,14 @@ class RdmaHardwareIT {
             assertThat(reader.rdmaStats().postedBuffers()).isEqualTo(256);
             System.out.println("sniffed " + frames + " frames on " + address + ": " + reader.rdmaStats());
         }
+    }
+
+    /** Skips (never passes) with the reason on the console as well as in the report. */
+    static void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED " + RdmaHardwareIT.class.getSimpleName() + ": " + reason);
+        }
+        assumeTrue(condition, reason);
     }
 
     static boolean hasCapability(int capability) {

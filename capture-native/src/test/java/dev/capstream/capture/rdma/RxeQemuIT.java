@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real verbs on a real (software) RDMA device: {@code src/test/qemu/run-rxe.sh} boots Debian's
@@ -21,7 +20,7 @@ class RxeQemuIT {
 
     @Test
     void realVerbsOnSoftRoceInAQemuGuest() throws Exception {
-        assumeTrue("1".equals(System.getenv("RDMA_QEMU")),
+        RdmaHardwareIT.skipUnless("1".equals(System.getenv("RDMA_QEMU")),
                 "RDMA_QEMU=1 not set: the qemu + Soft-RoCE run is opt-in (needs qemu-system-x86, busybox-static, kmod)");
         String classpath = String.join(File.pathSeparator, List.of(
                 location(RdmaSnifferReader.class), location(RxeLoopbackMain.class), location(LoggerFactory.class)));
