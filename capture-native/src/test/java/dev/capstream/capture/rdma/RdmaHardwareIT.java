@@ -30,9 +30,9 @@ class RdmaHardwareIT {
         Optional<String> device = devices.names().stream()
                 .filter(n -> RdmaErrors.providerOf(n).equals("mlx5") || RdmaErrors.providerOf(n).equals("mlx4"))
                 .findFirst();
-        skipUnless(device.isPresent(), "no mlx4/mlx5 RDMA device here ("
+        skipUnless(RdmaHardwareIT.class, device.isPresent(), "no mlx4/mlx5 RDMA device here ("
                 + (devices.reason() != null ? devices.reason() : "devices: " + devices.names()) + ")");
-        skipUnless(hasCapability(CAP_NET_RAW), "sniffing needs CAP_NET_RAW, which this process lacks");
+        skipUnless(RdmaHardwareIT.class, hasCapability(CAP_NET_RAW), "sniffing needs CAP_NET_RAW, which this process lacks");
 
         SplitAddress.Rdma address = new SplitAddress.Rdma(device.get(), 1);
         long frames = 0;
@@ -60,9 +60,9 @@ class RdmaHardwareIT {
     }
 
     /** Skips (never passes) with the reason on the console as well as in the report. */
-    static void skipUnless(boolean condition, String reason) {
+    static void skipUnless(Class<?> test, boolean condition, String reason) {
         if (!condition) {
-            System.out.println("SKIPPED " + RdmaHardwareIT.class.getSimpleName() + ": " + reason);
+            System.out.println("SKIPPED " + test.getSimpleName() + ": " + reason);
         }
         assumeTrue(condition, reason);
     }

@@ -20,7 +20,7 @@ class RxeQemuIT {
 
     @Test
     void realVerbsOnSoftRoceInAQemuGuest() throws Exception {
-        RdmaHardwareIT.skipUnless("1".equals(System.getenv("RDMA_QEMU")),
+        RdmaHardwareIT.skipUnless(RxeQemuIT.class, "1".equals(System.getenv("RDMA_QEMU")),
                 "RDMA_QEMU=1 not set: the qemu + Soft-RoCE run is opt-in (needs qemu-system-x86, busybox-static, kmod)");
         String classpath = String.join(File.pathSeparator, List.of(
                 location(RdmaSnifferReader.class), location(RxeLoopbackMain.class), location(LoggerFactory.class)));
