@@ -6,6 +6,7 @@ import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.TimestampSource;
+import dev.capstream.capture.ffi.Libc;
 import dev.capstream.capture.ffi.NativeCallException;
 
 import java.lang.foreign.Arena;
@@ -146,8 +147,7 @@ public final class RdmaSnifferReader implements SplitReader {
             modifyQp(r, IBV_QPS_INIT, address.port());
 
             r.arena = Arena.ofShared();
-            long pageSize = 4096;
-            r.slab = r.arena.allocate((long) n * bufferSize, pageSize);
+            r.slab = r.arena.allocate((long) n * bufferSize, Libc.pageSize());
             r.mr = r.ctx.regMr(r.pd, r.slab, IBV_ACCESS_LOCAL_WRITE);
             r.buildWorkRequests(n, bufferSize);
 
@@ -222,7 +222,9 @@ public final class RdmaSnifferReader implements SplitReader {
                 r.cq = r.cqEx.cq();
                 return TimestampSource.HARDWARE;
             } catch (NativeCallException e) {
-                if (e.errno() != RdmaErrors.EOPNOTSUPP) {
+                // Hardware timestamps are optional: providers refuse flags they lack with EOPNOTSUPP
+                // (rxe, dummy ops) or EINVAL (flags outside what they support).
+                if (e.errno() != RdmaErrors.EOPNOTSUPP && e.errno() != RdmaErrors.EINVAL) {
                     throw e;
                 }
                 LOG.info("{}: no hardware completion timestamps ({}); frames get the system time of their poll batch",

@@ -381,6 +381,17 @@ class RdmaSnifferReaderTest {
         }
     }
 
+    @Test
+    void aProviderRejectingTheTimestampFlagsWithEinvalAlsoFallsBack() {
+        verbs.failNext("ibv_create_cq_ex", RdmaErrors.EINVAL);
+        try (RdmaSnifferReader reader = open(new RdmaConfig(BUFFERS, BUFFER_SIZE, true))) {
+            assertThat(reader.timestampSource()).isEqualTo(TimestampSource.USER_SPACE);
+            verbs.wire(frame(60, 1));
+            assertThat(pollAll(reader, 0)).hasSize(1);
+        }
+        assertThat(verbs.liveObjects()).isEmpty();
+    }
+
     // ---- errors users see ----
 
     @Test
