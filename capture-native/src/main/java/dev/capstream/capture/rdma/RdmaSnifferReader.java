@@ -123,6 +123,25 @@ public final class RdmaSnifferReader implements SplitReader {
      */
     static RdmaSnifferReader open(Verbs verbs, SplitAddress.Rdma address, RdmaConfig config, LongSupplier clock,
                                   Path sysfsRoot) {
+        return open(verbs, address, config, clock, sysfsRoot, ReceiveQp.SNIFFER);
+    }
+
+    /** The QP frames arrive on. */
+    enum ReceiveQp {
+        /** A RAW_PACKET QP with a SNIFFER flow: what users get. */
+        SNIFFER,
+        /**
+         * A UD QP with {@link #UD_TEST_QKEY} and no flow. Only for driving this reader's ring, events
+         * and teardown with real verbs on Soft-RoCE, which has no raw-packet QPs: frames are UD
+         * messages, each after a 40-byte GRH.
+         */
+        UD_FOR_TESTS
+    }
+
+    static final int UD_TEST_QKEY = 0x11111111;
+
+    static RdmaSnifferReader open(Verbs verbs, SplitAddress.Rdma address, RdmaConfig config, LongSupplier clock,
+                                  Path sysfsRoot, ReceiveQp kind) {
         String where = address.device() + ":" + address.port();
         Resources r = new Resources(where);
         try {
@@ -143,7 +162,7 @@ public final class RdmaSnifferReader implements SplitReader {
             r.ctx.setNonBlocking(r.channel);
             TimestampSource source = createCq(r, n, config.hardwareTimestamps());
 
-            r.qp = createRawQp(r, n);
+            r.qp = createReceiveQp(r, n, kind == ReceiveQp.SNIFFER ? IBV_QPT_RAW_PACKET : IBV_QPT_UD);
             modifyQp(r, IBV_QPS_INIT, address.port());
 
             r.arena = Arena.ofShared();
@@ -159,7 +178,9 @@ public final class RdmaSnifferReader implements SplitReader {
                 if (rc != 0) {
                     throw RdmaErrors.failure("ibv_req_notify_cq", where, rc, r.provider);
                 }
-                r.flow = createSnifferFlow(r, address.port());
+                if (kind == ReceiveQp.SNIFFER) {
+                    r.flow = createSnifferFlow(r, address.port());
+                }
             } catch (RuntimeException | Error e) {
                 reader.closeAfterFailedOpen(e);
                 throw e;
@@ -235,7 +256,7 @@ public final class RdmaSnifferReader implements SplitReader {
         return TimestampSource.USER_SPACE;
     }
 
-    private static MemorySegment createRawQp(Resources r, int n) {
+    private static MemorySegment createReceiveQp(Resources r, int n, int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment init = arena.allocate(IBV_QP_INIT_ATTR);
             QP_INIT_SEND_CQ.set(init, 0L, r.cq);
@@ -244,7 +265,7 @@ public final class RdmaSnifferReader implements SplitReader {
             QP_INIT_MAX_RECV_WR.set(init, 0L, n);
             QP_INIT_MAX_SEND_SGE.set(init, 0L, 0);
             QP_INIT_MAX_RECV_SGE.set(init, 0L, 1);
-            QP_INIT_QP_TYPE.set(init, 0L, IBV_QPT_RAW_PACKET);
+            QP_INIT_QP_TYPE.set(init, 0L, type);
             return r.ctx.createQp(r.pd, init);
         }
     }
@@ -257,6 +278,11 @@ public final class RdmaSnifferReader implements SplitReader {
             if (port > 0) {
                 QP_ATTR_PORT_NUM.set(attr, 0L, (byte) port);
                 mask |= IBV_QP_PORT;
+            }
+            if (state == IBV_QPS_INIT && (int) QP_TYPE.get(r.qp, 0L) == IBV_QPT_UD) {
+                QP_ATTR_PKEY_INDEX.set(attr, 0L, (short) 0);
+                QP_ATTR_QKEY.set(attr, 0L, UD_TEST_QKEY);
+                mask |= IBV_QP_PKEY_INDEX | IBV_QP_QKEY;
             }
             r.ctx.modifyQp(r.qp, attr, mask);
         }
@@ -534,8 +560,28 @@ public final class RdmaSnifferReader implements SplitReader {
     }
 
     private CaptureException flushedWhileRunning() {
+        String cause = lengthErrors + otherErrors == 0
+                ? "the port went down or the device was reset"
+                : "it followed " + (lengthErrors + otherErrors) + " failed receive(s), last "
+                        + wcStatusName(lengthErrors > 0 && otherErrors == 0 ? IBV_WC_LOC_LEN_ERR : lastErrorStatus)
+                        + ", which this provider may treat as fatal to the QP"
+                        + (lengthErrors > 0 ? " (a frame longer than the " + bufferSize
+                                + "-byte buffers: raise the buffer size above the largest frame)" : "")
+                        + ", or the port went down or the device was reset";
         return new CaptureException("the sniffer QP on " + where + " entered the error state (its receive buffers"
-                + " completed with WR_FLUSH_ERR): the port went down or the device was reset; reopen the split");
+                + " completed with WR_FLUSH_ERR): " + cause + "; reopen the split");
+    }
+
+    static String wcStatusName(int status) {
+        return switch (status) {
+            case IBV_WC_SUCCESS -> "SUCCESS";
+            case IBV_WC_LOC_LEN_ERR -> "LOC_LEN_ERR";
+            case 2 -> "LOC_QP_OP_ERR";
+            case IBV_WC_LOC_PROT_ERR -> "LOC_PROT_ERR";
+            case IBV_WC_WR_FLUSH_ERR -> "WR_FLUSH_ERR";
+            case IBV_WC_GENERAL_ERR -> "GENERAL_ERR";
+            default -> "status " + status;
+        };
     }
 
     @Override
@@ -595,6 +641,11 @@ public final class RdmaSnifferReader implements SplitReader {
                     + String.join("; ", res.failures));
         }
         LOG.debug("closed {}", address);
+    }
+
+    /** The receiving QP's number (for tests that send to it). */
+    int qpNumber() {
+        return (int) QP_NUM.get(res.qp, 0L);
     }
 
     Resources resourcesForTest() {

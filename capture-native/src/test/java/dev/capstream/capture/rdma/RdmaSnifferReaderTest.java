@@ -352,6 +352,18 @@ class RdmaSnifferReaderTest {
     }
 
     @Test
+    void anErrorStateAfterALengthErrorPointsAtTheBufferSize() {
+        try (RdmaSnifferReader reader = open()) {
+            verbs.wire(frame(BUFFER_SIZE + 1, 1));
+            assertThat(reader.poll(0)).isNull();
+            verbs.context().portDown();
+            assertThatThrownBy(() -> reader.poll(0))
+                    .hasMessageContaining("it followed 1 failed receive(s), last LOC_LEN_ERR")
+                    .hasMessageContaining("a frame longer than the 256-byte buffers: raise the buffer size");
+        }
+    }
+
+    @Test
     void hardwareTimestampsAreUsedWhenTheProviderHasThem() {
         try (RdmaSnifferReader reader = open(new RdmaConfig(BUFFERS, BUFFER_SIZE, true))) {
             assertThat(reader.timestampSource()).isEqualTo(TimestampSource.HARDWARE);

@@ -1,11 +1,13 @@
 package dev.capstream.capture.rdma;
 
 import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.TimestampSource;
 import dev.capstream.capture.ffi.NativeCallException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,15 +29,15 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  */
 public final class RxeLoopbackMain {
 
-    private static final int QKEY = 0x11111111;
+    private static final int QKEY = RdmaSnifferReader.UD_TEST_QKEY;
     private static final int MESSAGES = 5;
-    private static final int SLOT = 256;
+    private static final int SLOT = 512;
 
     private static final List<String> failures = new ArrayList<>();
 
     private RxeLoopbackMain() {}
 
-    private static void check(boolean ok, String what) {
+    private static synchronized void check(boolean ok, String what) {
         System.out.println((ok ? "ok - " : "not ok - ") + what);
         if (!ok) {
             failures.add(what);
@@ -274,6 +276,8 @@ public final class RxeLoopbackMain {
                     "SNIFFER flow (vctx-80): " + e.getMessage());
         }
 
+        readerOverRealVerbs(device, ctx, qp, ah, cq, sendWrs, sges, slab, lkey, bad, wc);
+
         // Teardown in dependency order; each returns 0.
         check(ctx.destroyAh(ah) == 0, "ibv_destroy_ah");
         check(ctx.destroyQp(qp) == 0, "ibv_destroy_qp");
@@ -304,6 +308,122 @@ public final class RxeLoopbackMain {
         } catch (RuntimeException e) {
             check(e.getMessage().equals("RDMA device 'mlx5_0' not found; available: " + String.join(", ", devices.names())),
                     "unknown device: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The reader itself on real verbs: its ring of 8 buffers, CQ events through the non-blocking
+     * channel, reposts on release and after a length error, and its teardown. rxe has no
+     * raw-packet QPs, so the reader receives on a UD QP here and this QP sends to it.
+     */
+    private static void readerOverRealVerbs(String device, Verbs.Context ctx, MemorySegment qp, MemorySegment ah,
+                                            MemorySegment cq, MemorySegment sendWrs, MemorySegment sges,
+                                            MemorySegment slab, int lkey, MemorySegment bad, MemorySegment wc) {
+        int buffers = 8;
+        int bufferSize = 256;
+        RdmaSnifferReader reader = RdmaSnifferReader.open(new NativeVerbs(), new SplitAddress.Rdma(device, 1),
+                new RdmaConfig(buffers, bufferSize, true), RdmaSnifferReader.SYSTEM_CLOCK, Path.of("/sys"),
+                RdmaSnifferReader.ReceiveQp.UD_FOR_TESTS);
+        check(reader.timestampSource() == TimestampSource.USER_SPACE,
+                "reader on rxe: CQ_EX timestamps refused, system time per poll batch instead");
+        int target = reader.qpNumber();
+        List<String> expected = new ArrayList<>();
+        List<String> got = new ArrayList<>();
+        int rounds = 10;
+        int perRound = 4;
+        for (int round = 0; round < rounds; round++) {
+            List<String> texts = new ArrayList<>();
+            for (int j = 0; j < perRound; j++) {
+                texts.add("capstream-reader-" + round + "-" + j);
+            }
+            expected.addAll(texts);
+            // Sent from another thread a little later, so the reader is waiting on its channel's fd
+            // when they land: the event path (get_cq_event, ack, re-arm, drain) is what receives them.
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sendTo(ctx, qp, cq, sendWrs, sges, slab, bad, wc, target, texts.stream()
+                        .map(t -> t.getBytes(StandardCharsets.US_ASCII)).toList());
+            });
+            receive(reader, got, expected.size());
+            try {
+                sender.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        check(got.equals(expected), "reader on real verbs: " + got.size() + " of " + expected.size()
+                + " messages through an " + buffers + "-buffer ring, in order");
+        RdmaSnifferReader.RdmaStats rs = reader.rdmaStats();
+        var stats = reader.stats();
+        check(rs.postedBuffers() == buffers, "every buffer is posted again after release: " + rs.postedBuffers());
+        check(stats.kernelPackets() == stats.framesRead() + stats.kernelDrops() && stats.framesRead() == expected.size(),
+                "completions = frames read + drops: " + stats);
+        check(rs.cqEvents() > 0, "frames were waited for through CQ events: " + rs.cqEvents());
+        check(stats.kernelDrops() == 0 && rs.lengthErrors() == 0, "no failed receives: " + rs);
+
+        // A message longer than a buffer. rxe (IB class D error for UD) moves the QP to ERR rather than
+        // completing it with LOC_LEN_ERR; whichever the provider does, the reader must say so clearly.
+        sendTo(ctx, qp, cq, sendWrs, sges, slab, bad, wc, target, List.of(new byte[bufferSize]));
+        String outcome;
+        try {
+            List<String> late = new ArrayList<>();
+            receive(reader, late, 1);
+            outcome = "counted: " + reader.rdmaStats();
+            check(reader.stats().kernelDrops() == 1 && reader.rdmaStats().postedBuffers() == buffers,
+                    "an oversized message is a counted length error and its buffer is reposted: " + outcome);
+        } catch (dev.capstream.capture.CaptureException e) {
+            outcome = e.getMessage();
+            check(e.getMessage().contains("entered the error state") && e.getMessage().contains("WR_FLUSH_ERR"),
+                    "an oversized message kills rxe's UD QP; the reader says so: " + outcome);
+        }
+        try {
+            reader.close();
+            check(true, "reader closed: QP to ERR, flush drained, QP, MR, events acknowledged, CQ, channel, PD, device");
+        } catch (RuntimeException e) {
+            check(false, "reader close: " + e.getMessage());
+        }
+        check(reader.stats().kernelDrops() <= 1, "flush completions are not drops: " + reader.stats());
+    }
+
+    private static void sendTo(Verbs.Context ctx, MemorySegment qp, MemorySegment cq, MemorySegment sendWrs,
+                               MemorySegment sges, MemorySegment slab, MemorySegment bad, MemorySegment wc,
+                               int target, List<byte[]> payloads) {
+        for (int j = 0; j < payloads.size(); j++) {
+            byte[] payload = payloads.get(j);
+            long bufOffset = (long) (MESSAGES + j) * SLOT;
+            MemorySegment.copy(payload, 0, slab, JAVA_BYTE, bufOffset, payload.length);
+            SGE_LENGTH.set(sges, (MESSAGES + j) * IBV_SGE.byteSize(), payload.length);
+            long wr = j * IBV_SEND_WR.byteSize();
+            SEND_WR_UD_REMOTE_QPN.set(sendWrs, wr, target);
+            int rc = ctx.postSend(qp, sendWrs.asSlice(wr, IBV_SEND_WR.byteSize()), bad);
+            if (rc != 0) {
+                check(false, "ibv_post_send to the reader's QP: " + rc);
+                return;
+            }
+        }
+        int done = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (done < payloads.size() && System.nanoTime() < deadline) {
+            done += Math.max(0, ctx.pollCq(cq, 16, wc));
+        }
+    }
+
+    private static void receive(RdmaSnifferReader reader, List<String> got, int want) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (got.size() < want && System.nanoTime() < deadline) {
+            var block = reader.poll(500);
+            if (block == null) {
+                continue;
+            }
+            while (block.next()) {
+                MemorySegment bytes = block.bytes();
+                got.add(new String(bytes.asSlice(UD_GRH_BYTES).toArray(JAVA_BYTE), StandardCharsets.US_ASCII));
+            }
+            reader.release();
         }
     }
 

@@ -57,6 +57,9 @@ class RxeQemuIT {
                 .contains("ok - UD loopback through CQ events: 5 send and 5 receive completions")
                 .contains("ok - RAW_PACKET: ibv_create_qp(RAW_PACKET) on rxe0:1: EOPNOTSUPP")
                 .contains("ok - SNIFFER flow (vctx-80): ibv_create_flow(SNIFFER) on rxe0:1: EOPNOTSUPP")
+                .contains("ok - reader on real verbs: 40 of 40 messages through an 8-buffer ring, in order")
+                .contains("ok - frames were waited for through CQ events")
+                .contains("ok - reader closed")
                 .doesNotContain("not ok - ")
                 .contains("RXE-RESULT: PASS");
         assertThat(p.exitValue()).isZero();
