@@ -259,6 +259,18 @@ class RdmaSnifferReaderTest {
     }
 
     @Test
+    void aReaderDroppedWithoutCloseIsTornDownByItsCleaner() throws InterruptedException {
+        open(); // never closed, never referenced again
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!verbs.liveObjects().isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(verbs.liveObjects()).isEmpty();
+        assertThat(verbs.teardownCalls()).endsWith("ibv_close_device");
+    }
+
+    @Test
     void framesThatArriveDuringTeardownCountAsCapturedButUnread() {
         RdmaSnifferReader reader = open();
         verbs.wire(frame(60, 1));
