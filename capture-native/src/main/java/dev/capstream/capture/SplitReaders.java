@@ -2,6 +2,7 @@ package dev.capstream.capture;
 
 import dev.capstream.capture.afpacket.AfPacket;
 import dev.capstream.capture.pcap.PcapFiles;
+import dev.capstream.capture.rdma.Rdma;
 
 /**
  * Opens a reader for any split address. The sidecar, the Connect task and the Flink reader all
@@ -15,8 +16,7 @@ public final class SplitReaders {
     public static SplitReader open(SplitAddress address) {
         return switch (address) {
             case SplitAddress.AfPacket a -> AfPacket.open(a);
-            case SplitAddress.Rdma r -> throw new CaptureException(
-                    "RDMA capture (" + r + ") is not available in this build yet");
+            case SplitAddress.Rdma r -> Rdma.open(r);
             case SplitAddress.PcapFile p -> PcapFiles.open(p);
         };
     }

@@ -58,6 +58,9 @@ public final class Libc {
     static final MethodHandle setns = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle send = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT));
     static final MethodHandle getpagesize = downcall("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    // fcntl is variadic: the third argument is passed as a variadic int.
+    static final MethodHandle fcntl = LINKER.downcallHandle(LOOKUP.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = LOOKUP.find(name)
@@ -303,6 +306,27 @@ public final class Libc {
             return (int) getpagesize.invokeExact(state());
         } catch (Throwable t) {
             throw unexpected("getpagesize", t);
+        }
+    }
+
+    /** {@code fcntl(fd, F_SETFL, flags | O_NONBLOCK)} after {@code F_GETFL}. */
+    public static void setNonBlocking(int fd, String context) {
+        MemorySegment st = state();
+        int flags;
+        int rc;
+        try {
+            flags = (int) fcntl.invokeExact(st, fd, LinuxConstants.F_GETFL, 0);
+            if (flags < 0) {
+                throw fail("fcntl(F_GETFL)", context, st);
+            }
+            rc = (int) fcntl.invokeExact(st, fd, LinuxConstants.F_SETFL, flags | LinuxConstants.O_NONBLOCK);
+        } catch (NativeCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected("fcntl", t);
+        }
+        if (rc < 0) {
+            throw fail("fcntl(F_SETFL, O_NONBLOCK)", context, st);
         }
     }
 }

@@ -54,6 +54,9 @@ public final class LinuxConstants {
 
     public static final int O_RDONLY = 0;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
     public static final int CLONE_NEWNET = 0x40000000;
 
     public static final int ETH_P_8021Q = 0x8100;
