@@ -167,9 +167,10 @@ class AfPacketCaptureIT {
     }
 
     @Test
-    void interfaceGoingDownFailsThePollWithTheInterfaceName() throws Exception {
+    void interfaceGoingDownFailsThePollWithTheInterfaceNameWhenReopeningIsOff() throws Exception {
         try (VethLab lab = VethLab.create();
-             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()), SMALL_RING)) {
+             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()),
+                     AfPacketOptions.defaults().withRing(SMALL_RING).withReopen(false))) {
             Process p = new ProcessBuilder("ip", "link", "set", lab.hostInterface(), "down").start();
             assertThat(p.waitFor()).isZero();
             assertThatThrownBy(() -> reader.poll(2_000))
