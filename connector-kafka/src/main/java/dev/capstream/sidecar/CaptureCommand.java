@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = {"Captures frames from an interface (AF_PACKET TPACKET_V3 ring) into a Kafka topic.",
+        description = {"Captures frames from one or more interfaces (AF_PACKET TPACKET_V3 rings, one per fanout member"
+                + " and thread) into a Kafka topic.",
             "Needs root or CAP_NET_RAW. Ends with one key=value summary line on stdout: "
                     + "captured= delivered= dropped= (by reason) failed= in_flight= kernel_seen=."})
 final class CaptureCommand implements Callable<Integer> {
@@ -17,8 +18,8 @@ final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interface", required = true, paramLabel = "IF", description = "Interface to capture on, e.g. eth0.")
-    String interfaceName;
+    @Mixin
+    AfPacketCliOptions capture;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic for the frames (created if missing).")
     String topic;
@@ -40,9 +41,10 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds != null && !(durationSeconds > 0)) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
+        java.util.List<SplitAddress> splits = capture.splits();
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(java.util.List.of(SplitAddress.AfPacket.of(interfaceName)), topic, connection.bootstrapServers,
-                        connection.registryUrl, count == null ? 0 : count,
+                new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
+                        connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Captures frames off Linux interfaces into Kafka as schema-registry Avro records.",
-        subcommands = {CaptureCommand.class, TailCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CaptureCommand.class, TailCommand.class, DemoCommand.class, BenchCaptureCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done (the summary line says what was captured and delivered)",

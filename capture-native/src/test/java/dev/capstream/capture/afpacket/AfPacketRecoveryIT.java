@@ -9,7 +9,7 @@ import dev.capstream.capture.lab.VethLab;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,18 +37,27 @@ class AfPacketRecoveryIT {
 
     @Test
     void linkDownAndUpMidRunResumesAndShowsTheGap() {
-        runThroughAnEvent(1, lab -> {
+        runThroughAnEvent(1, (lab, readers) -> {
             lab.setHostUp(false);
+            // While the link is down, poll only waits: no exception reaches the caller.
+            long deadline = System.nanoTime() + RESUME_DEADLINE_NANOS;
+            while (((ReopeningReader) readers[0]).current() != null && System.nanoTime() < deadline) {
+                assertThat(readers[0].poll(50)).isNull();
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(readers[0].poll(50)).as("polling a reader whose link is down").isNull();
+            }
+            assertThat(((ReopeningReader) readers[0]).current()).as("no socket while the link is down").isNull();
             lab.setHostUp(true);
         }, false);
     }
 
     @Test
     void interfaceDeletedAndRecreatedMidRunResumesOnTheNewIfindex() {
-        runThroughAnEvent(2, VethLab::recreatePair, true);
+        runThroughAnEvent(2, (lab, readers) -> lab.recreatePair(), true);
     }
 
-    private void runThroughAnEvent(int members, Consumer<VethLab> event, boolean newIfindex) {
+    private void runThroughAnEvent(int members, BiConsumer<VethLab, SplitReader[]> event, boolean newIfindex) {
         try (VethLab lab = VethLab.create()) {
             SplitReader[] readers = new SplitReader[members];
             for (int m = 0; m < members; m++) {
@@ -63,7 +72,7 @@ class AfPacketRecoveryIT {
                     assertThat(Captured.drain(100, readers)).hasSize(100);
                 }
 
-                event.accept(lab);
+                event.accept(lab, readers);
 
                 // Keep the traffic going, as a live link would, until every member has its socket back.
                 List<Captured> after = new ArrayList<>();
