@@ -40,6 +40,19 @@ public final class AfPacket {
         return open(address, AfPacketOptions.defaults());
     }
 
+    /**
+     * A TPACKET_V3 block of {@code frames} test frames of {@code frameSize} bytes, laid out in memory
+     * as the kernel lays out a ring block, walked by the same cursor a live reader hands out. Each
+     * {@code get()} rewinds the cursor to before the first frame.
+     *
+     * <p>For warming a frame loop up before capture starts: a JVM runs a loop's first tens of
+     * thousands of iterations interpreted while it compiles it, which on a live link costs the first
+     * frames several times what the compiled loop does.
+     */
+    public static java.util.function.Supplier<dev.capstream.capture.FrameCursor> syntheticBlock(int frames, int frameSize) {
+        return SyntheticBlock.of(frames, frameSize);
+    }
+
     /** Whether this process can open AF_PACKET sockets (Linux, CAP_NET_RAW, native access enabled). */
     public static boolean isAvailable() {
         return unavailableReason() == null;

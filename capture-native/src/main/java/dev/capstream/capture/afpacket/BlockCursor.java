@@ -60,6 +60,8 @@ final class BlockCursor implements FrameCursor {
     private int index;
     private long frame;
     private int status;
+    /** The current frame's capture length, worked out once in next(): the hot loop asks for it per frame. */
+    private int captureLength;
 
     /** Bytes of the frames stepped onto so far in this block, for the reader's counters. */
     private long bytesSeen;
@@ -86,6 +88,7 @@ final class BlockCursor implements FrameCursor {
         index = -1;
         frame = -1;
         status = 0;
+        captureLength = 0;
         bytesSeen = 0;
         scratchFrame = -1;
     }
@@ -103,7 +106,11 @@ final class BlockCursor implements FrameCursor {
         }
         index++;
         status = (int) TP_STATUS.get(ring, frame);
-        bytesSeen += captureLength();
+        int captured = (int) TP_SNAPLEN.get(ring, frame);
+        captureLength = restoreVlan && (status & TP_STATUS_VLAN_VALID) != 0 && captured >= MAC_ADDRESSES
+                ? Math.min(captured + VLAN_TAG, snaplen)
+                : captured;
+        bytesSeen += captureLength;
         return true;
     }
 
@@ -134,8 +141,7 @@ final class BlockCursor implements FrameCursor {
 
     @Override
     public int captureLength() {
-        int captured = (int) TP_SNAPLEN.get(ring, frame);
-        return restoresTag() ? Math.min(captured + VLAN_TAG, snaplen) : captured;
+        return captureLength;
     }
 
     @Override
@@ -193,7 +199,7 @@ final class BlockCursor implements FrameCursor {
         if (!restoresTag()) {
             return ring.asSlice(frame + mac, Integer.toUnsignedLong(captured));
         }
-        int length = Math.min(captured + VLAN_TAG, snaplen);
+        int length = captureLength;
         if (scratchFrame != frame) {
             fillScratch(frame + mac, captured, length);
             scratchFrame = frame;
