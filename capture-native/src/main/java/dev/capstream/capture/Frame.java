@@ -17,10 +17,13 @@ public interface Frame {
     /** Which clock produced {@link #timestampNanos()}. */
     TimestampSource timestampSource();
 
-    /** Bytes captured, after any snaplen truncation; equals {@code bytes().byteSize()}. */
+    /**
+     * Bytes captured, after any snaplen truncation; equals {@code bytes().byteSize()}. Includes a
+     * VLAN tag the reader restored (+4), but never exceeds the snaplen.
+     */
     int captureLength();
 
-    /** Length of the frame on the wire, before truncation. */
+    /** Length of the frame on the wire, before truncation, with any restored VLAN tag (+4). */
     int wireLength();
 
     /** Kernel index of the interface the frame was captured on. */
@@ -44,6 +47,11 @@ public interface Frame {
      */
     int packetType();
 
-    /** The captured bytes as a slice of the ring; valid until the cursor moves. */
+    /**
+     * The captured bytes, {@link #captureLength()} of them; valid until the cursor moves
+     * ({@code next()}) or the block is released. Usually a slice of the ring; for a frame whose VLAN
+     * tag a reader put back (AF_PACKET's default), a copy with the tag in a buffer the reader reuses
+     * for the next such frame. Either way nothing is allocated but the slice object itself.
+     */
     MemorySegment bytes();
 }

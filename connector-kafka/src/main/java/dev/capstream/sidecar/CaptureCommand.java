@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = {"Captures frames from an interface (AF_PACKET TPACKET_V3 ring) and/or RDMA ports (sniffer QP)"
-                    + " into a Kafka topic.",
+        description = {"Captures frames from one or more interfaces (AF_PACKET TPACKET_V3 rings, one per fanout member"
+                + " and thread) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
             "Needs root or CAP_NET_RAW. Ends with one key=value summary line on stdout: "
                     + "captured= delivered= dropped= (by reason) failed= in_flight= kernel_seen=."})
 final class CaptureCommand implements Callable<Integer> {
@@ -18,8 +18,8 @@ final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interface", paramLabel = "IF", description = "Interface to capture on, e.g. eth0.")
-    String interfaceName;
+    @Mixin
+    AfPacketCliOptions capture;
 
     @Option(names = "--rdma", paramLabel = "DEVICE[:PORT]",
             description = "RDMA port to sniff (RAW_PACKET QP + SNIFFER flow; mlx4/mlx5, CAP_NET_RAW), e.g. mlx5_0:1;"
@@ -50,18 +50,15 @@ final class CaptureCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
         java.util.List<SplitAddress> splits = new java.util.ArrayList<>();
-        if (interfaceName != null) {
-            splits.add(SplitAddress.AfPacket.of(interfaceName));
+        if (!capture.interfaces.isEmpty() || rdmaPorts.isEmpty()) {
+            splits.addAll(capture.splits()); // with neither, this says to name an --interface
         }
         for (String port : rdmaPorts) {
             splits.add(SplitAddress.parse("rdma:" + port));
         }
-        if (splits.isEmpty()) {
-            throw new IllegalArgumentException("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
-        }
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(splits, dev.capstream.capture.SplitReaders::open, topic, connection.bootstrapServers,
-                        connection.registryUrl, count == null ? 0 : count,
+                new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
+                        connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
                         .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());

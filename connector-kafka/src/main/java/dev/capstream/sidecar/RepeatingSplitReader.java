@@ -31,7 +31,7 @@ final class RepeatingSplitReader implements SplitReader {
         if (block == null && current.finished() && morePasses()) {
             CaptureStats done = current.stats();
             current.close();
-            earlierPasses = add(earlierPasses, done);
+            earlierPasses = earlierPasses.plus(done);
             current = opener.get();
             passesStarted++;
             block = current.poll(timeoutMillis);
@@ -60,12 +60,7 @@ final class RepeatingSplitReader implements SplitReader {
 
     @Override
     public CaptureStats stats() {
-        return add(earlierPasses, current.stats());
-    }
-
-    private static CaptureStats add(CaptureStats a, CaptureStats b) {
-        return new CaptureStats(a.kernelPackets() + b.kernelPackets(), a.kernelDrops() + b.kernelDrops(),
-                a.kernelFreezes() + b.kernelFreezes(), a.framesRead() + b.framesRead(), a.bytesRead() + b.bytesRead());
+        return earlierPasses.plus(current.stats());
     }
 
     @Override

@@ -12,20 +12,45 @@ public final class AfPacket {
     private AfPacket() {}
 
     /**
-     * Opens a reader on the address's interface with the given ring. With {@code members > 1} the
-     * reader joins the interface's fanout group (flow hash, IP fragments reassembled first), so
-     * every member sees whole flows.
+     * Opens a reader on the address's interface. With {@code members > 1} the reader joins the
+     * interface's fanout group with the options' mode, flags and group id; each member is opened
+     * by its own call and polled by its own thread.
+     *
+     * <p>The first open fails at once on a problem (unknown interface, missing capability, bad
+     * filter, ring too large). After that, with {@link AfPacketOptions#reopen()}, losing the
+     * interface (down, deleted and recreated) only pauses the reader, which reopens by itself.
      *
      * @throws dev.capstream.capture.CaptureException when the interface is unknown, of an
-     *     unsupported link type, or the kernel refuses (the message names the call and what to do)
+     *     unsupported link type, the filter does not compile, or the kernel refuses (the message
+     *     names the call and what to do)
      */
-    public static SplitReader open(SplitAddress.AfPacket address, RingConfig ring) {
-        return AfPacketReader.open(address, ring);
+    public static SplitReader open(SplitAddress.AfPacket address, AfPacketOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        AfPacketReader first = AfPacketReader.open(address, options);
+        return options.reopen() ? new ReopeningReader(first, () -> AfPacketReader.open(address, options)) : first;
     }
 
-    /** Opens a reader with {@link RingConfig#defaults()}. */
+    /** Opens a reader with {@link AfPacketOptions#defaults()} and this ring. */
+    public static SplitReader open(SplitAddress.AfPacket address, RingConfig ring) {
+        return open(address, AfPacketOptions.defaults().withRing(ring));
+    }
+
+    /** Opens a reader with {@link AfPacketOptions#defaults()}. */
     public static SplitReader open(SplitAddress.AfPacket address) {
-        return open(address, RingConfig.defaults());
+        return open(address, AfPacketOptions.defaults());
+    }
+
+    /**
+     * A TPACKET_V3 block of {@code frames} test frames of {@code frameSize} bytes, laid out in memory
+     * as the kernel lays out a ring block, walked by the same cursor a live reader hands out. Each
+     * {@code get()} rewinds the cursor to before the first frame.
+     *
+     * <p>For warming a frame loop up before capture starts: a JVM runs a loop's first tens of
+     * thousands of iterations interpreted while it compiles it, which on a live link costs the first
+     * frames several times what the compiled loop does.
+     */
+    public static java.util.function.Supplier<dev.capstream.capture.FrameCursor> syntheticBlock(int frames, int frameSize) {
+        return SyntheticBlock.of(frames, frameSize);
     }
 
     /** Whether this process can open AF_PACKET sockets (Linux, CAP_NET_RAW, native access enabled). */

@@ -5,12 +5,14 @@ import dev.capstream.capture.CaptureStats;
 import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
+import dev.capstream.capture.ffi.BpfInstruction;
 import dev.capstream.capture.ffi.Libc;
 import dev.capstream.capture.ffi.NativeCallException;
 import dev.capstream.capture.ffi.StructLayouts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,9 +22,13 @@ import org.slf4j.LoggerFactory;
 import static dev.capstream.capture.ffi.LinuxConstants.AF_PACKET;
 import static dev.capstream.capture.ffi.LinuxConstants.HTONS_ETH_P_ALL;
 import static dev.capstream.capture.ffi.LinuxConstants.MAP_SHARED;
-import static dev.capstream.capture.ffi.LinuxConstants.PACKET_FANOUT;
-import static dev.capstream.capture.ffi.LinuxConstants.PACKET_FANOUT_FLAG_DEFRAG;
-import static dev.capstream.capture.ffi.LinuxConstants.PACKET_FANOUT_HASH;
+import static dev.capstream.capture.ffi.LinuxConstants.HWTSTAMP_FILTER_NONE;
+import static dev.capstream.capture.ffi.LinuxConstants.PACKET_ADD_MEMBERSHIP;
+import static dev.capstream.capture.ffi.LinuxConstants.PACKET_MR_PROMISC;
+import static dev.capstream.capture.ffi.LinuxConstants.PACKET_TIMESTAMP;
+import static dev.capstream.capture.ffi.LinuxConstants.SIOCGHWTSTAMP;
+import static dev.capstream.capture.ffi.LinuxConstants.SOF_TIMESTAMPING_RAW_HARDWARE;
+import static dev.capstream.capture.ffi.LinuxConstants.SO_ATTACH_FILTER;
 import static dev.capstream.capture.ffi.LinuxConstants.PACKET_RX_RING;
 import static dev.capstream.capture.ffi.LinuxConstants.PACKET_STATISTICS;
 import static dev.capstream.capture.ffi.LinuxConstants.PACKET_VERSION;
@@ -60,6 +66,7 @@ final class AfPacketReader implements SplitReader {
     private final int linkType;
     private final RingConfig config;
     private final int fd;
+    private final int fanoutGroupId;
     private final Arena ringArena;
     private final MemorySegment ring;
     private final MemorySegment pollfd;
@@ -82,43 +89,61 @@ final class AfPacketReader implements SplitReader {
     private long kernelFreezes;
     private boolean fdClosed;
 
-    private AfPacketReader(SplitAddress.AfPacket address, int interfaceIndex, int linkType, RingConfig config,
-                           int fd, Arena ringArena, MemorySegment ring) {
+    private AfPacketReader(SplitAddress.AfPacket address, int interfaceIndex, int linkType, AfPacketOptions options,
+                           int fd, int fanoutGroupId, Arena ringArena, MemorySegment ring) {
         this.address = address;
         this.interfaceName = address.interfaceName();
         this.interfaceIndex = interfaceIndex;
         this.linkType = linkType;
-        this.config = config;
+        this.config = options.ring();
         this.fd = fd;
+        this.fanoutGroupId = fanoutGroupId;
         this.ringArena = ringArena;
         this.ring = ring;
         // Not in ringArena: a poll(2) blocked on this segment would keep close() from unmapping the ring.
         this.pollfd = Arena.ofAuto().allocate(StructLayouts.POLLFD);
         StructLayouts.POLLFD_FD.set(pollfd, 0L, fd);
         StructLayouts.POLLFD_EVENTS.set(pollfd, 0L, (short) (POLLIN | POLLERR));
-        this.cursor = new BlockCursor(ring);
+        this.cursor = new BlockCursor(ring, options.restoreVlan() && linkType == Interfaces.DLT_EN10MB, options.snaplen());
     }
 
-    static AfPacketReader open(SplitAddress.AfPacket address, RingConfig config) {
+    static AfPacketReader open(SplitAddress.AfPacket address, AfPacketOptions options) {
         String name = address.interfaceName();
         int ifindex = Interfaces.indexOf(name);
         int linkType = Interfaces.linkType(name);
+        // Compiled before any socket exists: a bad expression fails fast and leaves nothing behind.
+        List<BpfInstruction> program = CaptureFilter.toProgram(options.filter(), linkType, options.snaplen());
 
         // Protocol 0: the socket takes no frames until bind() names the interface; with ETH_P_ALL
         // here, frames of every interface would enter the ring between socket() and bind().
         int fd = Libc.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0, name);
         Arena arena = null;
+        int groupId = -1;
         try {
             Libc.setsockopt(fd, SOL_PACKET, PACKET_VERSION, "PACKET_VERSION", TPACKET_V3, name);
-            requestRing(fd, config, name);
+            if (options.timestamps() == TimestampMode.HARDWARE) {
+                Libc.setsockopt(fd, SOL_PACKET, PACKET_TIMESTAMP, "PACKET_TIMESTAMP", SOF_TIMESTAMPING_RAW_HARDWARE, name);
+            }
+            requestRing(fd, options.ring(), name);
             arena = Arena.ofShared();
-            MemorySegment ring = mapRing(fd, config, name, arena);
+            MemorySegment ring = mapRing(fd, options.ring(), name, arena);
+            // Before bind: from the first frame on, only what the filter accepts enters the ring.
+            if (program != null) {
+                attachFilter(fd, program, options.filter(), name);
+            }
             bind(fd, ifindex, name);
             if (address.members() > 1) {
-                joinFanout(fd, fanoutGroupId(ifindex, ProcessHandle.current().pid()), name);
+                groupId = FanoutGroups.join(fd, name, ifindex, address.members(), options);
             }
-            LOG.debug("opened {} (ifindex {}, DLT {}) with a ring of {}", address, ifindex, linkType, config.describe());
-            return new AfPacketReader(address, ifindex, linkType, config, fd, arena, ring);
+            if (options.promiscuous()) {
+                addPromiscuousMembership(fd, ifindex, name);
+            }
+            if (options.timestamps() == TimestampMode.HARDWARE) {
+                warnUnlessNicStamps(fd, name);
+            }
+            LOG.debug("opened {} (ifindex {}, DLT {}) with a ring of {}{}", address, ifindex, linkType,
+                    options.ring().describe(), groupId < 0 ? "" : ", fanout group " + groupId + " " + options.describeFanout());
+            return new AfPacketReader(address, ifindex, linkType, options, fd, groupId, arena, ring);
         } catch (RuntimeException | Error e) {
             if (arena != null) {
                 arena.close();
@@ -127,6 +152,9 @@ final class AfPacketReader implements SplitReader {
                 Libc.close(fd, name);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            if (groupId >= 0) {
+                FanoutGroups.leave(groupId);
             }
             throw e;
         }
@@ -145,12 +173,87 @@ final class AfPacketReader implements SplitReader {
             Libc.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, "PACKET_RX_RING", req, name);
         } catch (NativeCallException e) {
             throw switch (e.errnoName()) {
-                case "ENOMEM" -> e.withHint("the ring asked for " + config.describe()
-                        + " of kernel memory; lower the block size or block count");
+                case "ENOMEM" -> e.withHint("the kernel could not find " + config.describe()
+                        + " of contiguous-enough memory for the ring; ask for less: fewer blocks (--ring-blocks "
+                        + Math.max(1, config.blockCount() / 2) + "), or smaller ones (--ring-block-size "
+                        + RingConfig.describeBytes(Math.max(PageSizeHint.PAGE, config.blockSize() / 2))
+                        + ": each block must be one physically contiguous allocation, and large ones fail first"
+                        + " on a fragmented host)");
                 case "EINVAL" -> e.withHint("the kernel rejected the ring " + config.describe()
                         + " with frame size " + config.frameSize() + "; check the RingConfig");
                 default -> e;
             };
+        }
+    }
+
+    /** Only for the hint's arithmetic; RingConfig has already checked the real page size. */
+    private static final class PageSizeHint {
+        static final int PAGE = 4096;
+    }
+
+    private static void attachFilter(int fd, List<BpfInstruction> program, CaptureFilter filter, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            long insnSize = StructLayouts.SOCK_FILTER.byteSize();
+            MemorySegment insns = arena.allocate(StructLayouts.SOCK_FILTER, program.size());
+            for (int i = 0; i < program.size(); i++) {
+                BpfInstruction in = program.get(i);
+                long at = i * insnSize;
+                StructLayouts.FILTER_CODE.set(insns, at, (short) in.code());
+                StructLayouts.FILTER_JT.set(insns, at, (byte) in.jt());
+                StructLayouts.FILTER_JF.set(insns, at, (byte) in.jf());
+                StructLayouts.FILTER_K.set(insns, at, in.k());
+            }
+            MemorySegment fprog = arena.allocate(StructLayouts.SOCK_FPROG);
+            StructLayouts.FPROG_LEN.set(fprog, 0L, (short) program.size());
+            StructLayouts.FPROG_FILTER.set(fprog, 0L, insns);
+            Libc.setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER", fprog, name);
+        } catch (NativeCallException e) {
+            throw e.errnoName().equals("EINVAL")
+                    ? e.withHint("the kernel's checker rejected the BPF program of filter " + describe(filter)
+                            + " (" + program.size() + " instructions): a raw program must end in a return and jump only forward")
+                    : e;
+        }
+    }
+
+    private static String describe(CaptureFilter filter) {
+        return switch (filter) {
+            case CaptureFilter.Expression e -> "'" + e.text() + "'";
+            case CaptureFilter.Program p -> "(raw cBPF)";
+            case CaptureFilter.None n -> "(snaplen only)";
+        };
+    }
+
+    /** PACKET_MR_PROMISC: a membership of this socket, so the kernel undoes it when the socket closes. */
+    private static void addPromiscuousMembership(int fd, int ifindex, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mreq = arena.allocate(StructLayouts.PACKET_MREQ);
+            StructLayouts.MREQ_IFINDEX.set(mreq, 0L, ifindex);
+            StructLayouts.MREQ_TYPE.set(mreq, 0L, (short) PACKET_MR_PROMISC);
+            Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, "PACKET_ADD_MEMBERSHIP", mreq, name);
+        }
+    }
+
+    /**
+     * The kernel puts a NIC's raw stamp in the ring only if the NIC stamps received frames, which
+     * is the NIC's own setting (SIOCSHWTSTAMP, shared with PTP daemons): capstream reads it and
+     * says when it is off rather than changing it under another program.
+     */
+    private static void warnUnlessNicStamps(int fd, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment config = arena.allocate(StructLayouts.HWTSTAMP_CONFIG);
+            MemorySegment ifr = arena.allocate(StructLayouts.IFREQ);
+            byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            MemorySegment.copy(n, 0, ifr, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, n.length);
+            StructLayouts.IFREQ_DATA.set(ifr, 0L, config);
+            Libc.ioctl(fd, SIOCGHWTSTAMP, "SIOCGHWTSTAMP", ifr, name);
+            if ((int) StructLayouts.HWTSTAMP_RX_FILTER.get(config, 0L) == HWTSTAMP_FILTER_NONE) {
+                LOG.warn("hardware timestamps asked on {}, but its NIC does not stamp received frames now; frames"
+                        + " carry software timestamps (and say so) until it does: enable it with 'hwstamp_ctl -i {} -r 1'"
+                        + " or a PTP daemon", name, name);
+            }
+        } catch (NativeCallException e) {
+            LOG.warn("hardware timestamps asked on {}, but its driver cannot report hardware stamping ({}); frames"
+                    + " carry software timestamps and say so", name, e.getMessage());
         }
     }
 
@@ -184,25 +287,14 @@ final class AfPacketReader implements SplitReader {
         }
     }
 
-    private static void joinFanout(int fd, int groupId, String name) {
-        int arg = groupId | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
-        try {
-            Libc.setsockopt(fd, SOL_PACKET, PACKET_FANOUT, "PACKET_FANOUT", arg, name);
-        } catch (NativeCallException e) {
-            throw switch (e.errnoName()) {
-                case "EINVAL", "EADDRINUSE", "EALREADY" -> e.withHint("fanout group " + groupId
-                        + " already exists on this host with another interface or mode");
-                default -> e;
-            };
-        }
+    /** The fanout group this reader's socket is in, -1 when none. */
+    int fanoutGroupId() {
+        return fanoutGroupId;
     }
 
-    /**
-     * The fanout group of this process's readers on one interface. Groups are per network
-     * namespace, so the id mixes in the pid to keep two capstream processes apart.
-     */
-    static int fanoutGroupId(int ifindex, long pid) {
-        return (int) ((pid * 31 + ifindex) & 0xFFFF);
+    /** What the kernel says about this socket's fanout group (getsockopt PACKET_FANOUT), for tests. */
+    int kernelFanout() {
+        return FanoutGroups.readFanout(fd, interfaceName);
     }
 
     @Override
@@ -354,7 +446,13 @@ final class AfPacketReader implements SplitReader {
                 ringArena.close();
             } finally {
                 fdClosed = true;
-                Libc.close(fd, interfaceName);
+                try {
+                    Libc.close(fd, interfaceName);
+                } finally {
+                    if (fanoutGroupId >= 0) {
+                        FanoutGroups.leave(fanoutGroupId);
+                    }
+                }
             }
         }
         LOG.debug("closed {}", address);

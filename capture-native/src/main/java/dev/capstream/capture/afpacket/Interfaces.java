@@ -39,6 +39,16 @@ final class Interfaces {
         }
     }
 
+    /** The interface's flags (IFF_UP, IFF_PROMISC, ...) from /sys/class/net; 0 when it does not exist. */
+    static int flags(String name) {
+        try {
+            String hex = Files.readString(SYS_CLASS_NET.resolve(name).resolve("flags")).strip();
+            return Integer.parseInt(hex.startsWith("0x") ? hex.substring(2) : hex, 16);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The pcap DLT of frames read from this interface with a SOCK_RAW packet socket. */
     static int linkType(String name) {
         Path file = SYS_CLASS_NET.resolve(name).resolve("type");

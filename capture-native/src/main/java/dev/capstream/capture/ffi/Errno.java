@@ -21,6 +21,7 @@ final class Errno {
     static final int ENFILE = 23;
     static final int EMFILE = 24;
     static final int ENOSPC = 28;
+    static final int ERANGE = 34;
     static final int ENOSYS = 38;
     static final int ENOTSOCK = 88;
     static final int EMSGSIZE = 90;
@@ -58,6 +59,7 @@ final class Errno {
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";
             case ENOSPC -> "ENOSPC";
+            case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";
             case ENOTSOCK -> "ENOTSOCK";
             case EMSGSIZE -> "EMSGSIZE";
@@ -96,6 +98,7 @@ final class Errno {
             case ENFILE -> "Too many open files in system";
             case EMFILE -> "Too many open files";
             case ENOSPC -> "No space left on device";
+            case ERANGE -> "Numerical result out of range";
             case ENOSYS -> "Function not implemented";
             case ENOTSOCK -> "Socket operation on non-socket";
             case EMSGSIZE -> "Message too long";

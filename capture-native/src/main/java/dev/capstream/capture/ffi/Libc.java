@@ -58,14 +58,21 @@ public final class Libc {
     static final MethodHandle setns = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle send = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT));
     static final MethodHandle getpagesize = downcall("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    // ioctl(int, unsigned long, ...): the third argument is variadic, and capstream only passes pointers.
+    static final MethodHandle ioctl = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+
     // fcntl is variadic: the third argument is passed as a variadic int.
     static final MethodHandle fcntl = LINKER.downcallHandle(LOOKUP.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... more) {
         MemorySegment symbol = LOOKUP.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol '" + name + "'"));
-        return LINKER.downcallHandle(symbol, descriptor, ERRNO_OPTION);
+        Linker.Option[] options = new Linker.Option[more.length + 1];
+        options[0] = ERRNO_OPTION;
+        System.arraycopy(more, 0, options, 1, more.length);
+        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     private static MemorySegment state() {
@@ -298,6 +305,24 @@ public final class Libc {
             throw fail("send", context, st);
         }
         return n;
+    }
+
+    /**
+     * {@code ioctl(2)} with a pointer argument.
+     *
+     * @param requestName the request's C name for messages, e.g. {@code SIOCGHWTSTAMP}
+     */
+    public static void ioctl(int fd, long request, String requestName, MemorySegment argument, String context) {
+        MemorySegment st = state();
+        int rc;
+        try {
+            rc = (int) ioctl.invokeExact(st, fd, request, argument);
+        } catch (Throwable t) {
+            throw unexpected("ioctl", t);
+        }
+        if (rc < 0) {
+            throw fail("ioctl(" + requestName + ")", context, st);
+        }
     }
 
     /** The system's page size in bytes. */

@@ -23,9 +23,30 @@ public final class LinuxConstants {
     public static final int PACKET_STATISTICS = 6;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_FANOUT = 18;
+    public static final int PACKET_ADD_MEMBERSHIP = 1;
+    public static final int PACKET_MR_PROMISC = 1;
+    public static final int PACKET_TIMESTAMP = 17;
     public static final int TPACKET_V3 = 2;
     public static final int PACKET_FANOUT_HASH = 0;
+    public static final int PACKET_FANOUT_LB = 1;
+    public static final int PACKET_FANOUT_CPU = 2;
+    public static final int PACKET_FANOUT_RND = 4;
+    public static final int PACKET_FANOUT_QM = 5;
+    public static final int PACKET_FANOUT_FLAG_ROLLOVER = 0x1000;
+    /** Have the kernel pick a group id no other group in the namespace uses (first member only; id must be 0). */
+    public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     public static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+
+    public static final int SO_ATTACH_FILTER = 26;
+    /** SOF_TIMESTAMPING_RAW_HARDWARE: the PACKET_TIMESTAMP value that asks for the NIC's raw clock. */
+    public static final int SOF_TIMESTAMPING_RAW_HARDWARE = 1 << 6;
+
+    public static final long SIOCGHWTSTAMP = 0x89b1;
+    public static final int HWTSTAMP_FILTER_NONE = 0;
+
+    /** /sys/class/net/IF/flags bits. */
+    public static final int IFF_UP = 0x1;
+    public static final int IFF_PROMISC = 0x100;
     /** tpacket_req3.tp_feature_req_word: have the kernel fill tp_rxhash. */
     public static final int TP_FT_REQ_FILL_RXHASH = 0x1;
 

@@ -6,6 +6,7 @@ import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -160,6 +161,69 @@ public final class StructLayouts {
     public static final VarHandle POLLFD_FD = handle(POLLFD, "fd");
     public static final VarHandle POLLFD_EVENTS = handle(POLLFD, "events");
     public static final VarHandle POLLFD_REVENTS = handle(POLLFD, "revents");
+
+    // struct sock_filter (<linux/filter.h>): one classic BPF instruction; libpcap's struct bpf_insn is the same.
+    public static final StructLayout SOCK_FILTER = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("code"),
+            JAVA_BYTE.withName("jt"),
+            JAVA_BYTE.withName("jf"),
+            JAVA_INT.withName("k"))
+            .withName("sock_filter");
+
+    public static final VarHandle FILTER_CODE = handle(SOCK_FILTER, "code");
+    public static final VarHandle FILTER_JT = handle(SOCK_FILTER, "jt");
+    public static final VarHandle FILTER_JF = handle(SOCK_FILTER, "jf");
+    public static final VarHandle FILTER_K = handle(SOCK_FILTER, "k");
+
+    // struct sock_fprog (<linux/filter.h>): the SO_ATTACH_FILTER argument.
+    public static final StructLayout SOCK_FPROG = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("len"),
+            MemoryLayout.paddingLayout(6),
+            ADDRESS.withName("filter"))
+            .withName("sock_fprog");
+
+    public static final VarHandle FPROG_LEN = handle(SOCK_FPROG, "len");
+    public static final VarHandle FPROG_FILTER = handle(SOCK_FPROG, "filter");
+
+    // struct bpf_program (<pcap/bpf.h>): what pcap_compile fills. bf_len is a u_int, unlike sock_fprog's len.
+    public static final StructLayout BPF_PROGRAM = MemoryLayout.structLayout(
+            JAVA_INT.withName("bf_len"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("bf_insns"))
+            .withName("bpf_program");
+
+    public static final VarHandle BPF_PROGRAM_LEN = handle(BPF_PROGRAM, "bf_len");
+    public static final VarHandle BPF_PROGRAM_INSNS = handle(BPF_PROGRAM, "bf_insns");
+
+    // struct packet_mreq (<linux/if_packet.h>): PACKET_ADD_MEMBERSHIP, e.g. PACKET_MR_PROMISC.
+    public static final StructLayout PACKET_MREQ = MemoryLayout.structLayout(
+            JAVA_INT.withName("mr_ifindex"),
+            JAVA_SHORT.withName("mr_type"),
+            JAVA_SHORT.withName("mr_alen"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("mr_address"))
+            .withName("packet_mreq");
+
+    public static final VarHandle MREQ_IFINDEX = handle(PACKET_MREQ, "mr_ifindex");
+    public static final VarHandle MREQ_TYPE = handle(PACKET_MREQ, "mr_type");
+    public static final VarHandle MREQ_ALEN = handle(PACKET_MREQ, "mr_alen");
+
+    // struct hwtstamp_config (<linux/net_tstamp.h>): what SIOCGHWTSTAMP reports about a NIC's stamping.
+    public static final StructLayout HWTSTAMP_CONFIG = MemoryLayout.structLayout(
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("tx_type"),
+            JAVA_INT.withName("rx_filter"))
+            .withName("hwtstamp_config");
+
+    public static final VarHandle HWTSTAMP_RX_FILTER = handle(HWTSTAMP_CONFIG, "rx_filter");
+
+    // struct ifreq (<net/if.h>) in the one form capstream uses: the name and ifr_data (a pointer in the union).
+    public static final StructLayout IFREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ifr_name"),
+            ADDRESS.withName("ifr_data"),
+            MemoryLayout.paddingLayout(16))
+            .withName("ifreq");
+
+    public static final VarHandle IFREQ_DATA = handle(IFREQ, "ifr_data");
 
     /** Byte offset of a (nested) field, for tests and for slicing. */
     public static long offsetOf(GroupLayout layout, String... path) {

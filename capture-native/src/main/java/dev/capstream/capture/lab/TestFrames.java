@@ -41,8 +41,47 @@ public final class TestFrames {
 
     /** An untagged frame of exactly {@code totalSize} bytes ({@value #MIN_SIZE} to {@value #MAX_SIZE}). */
     public static byte[] udp(int totalSize, long sequence) {
-        return build(totalSize, sequence, -1);
+        return build(totalSize, sequence, NO_TAGS, 0);
     }
+
+    /**
+     * An untagged frame of flow {@code flow}: the UDP source port is {@code SOURCE_PORT + flow}, so
+     * frames of different flows get different flow hashes (and fanout members), frames of one flow the same.
+     *
+     * @param flow 0 to {@value #MAX_FLOW}
+     */
+    public static byte[] udp(int totalSize, long sequence, int flow) {
+        return build(totalSize, sequence, NO_TAGS, flow);
+    }
+
+    /** The UDP source port of a frame built here (to tell its flow), or -1 when it is not one of these frames. */
+    public static int sourcePortOf(MemorySegment frame) {
+        if (sequenceOf(frame) < 0) {
+            return -1;
+        }
+        return u16(frame, l2Length(frame) + IPV4);
+    }
+
+    /** The largest flow number: source ports stay below 65536. */
+    public static final int MAX_FLOW = 65535 - SOURCE_PORT;
+
+    /**
+     * An 802.1ad (QinQ) frame: an outer S-tag (TPID 0x88a8) and an inner C-tag (0x8100), of exactly
+     * {@code totalSize} bytes, tags included. A receiving Linux host strips only the outer tag.
+     */
+    public static byte[] udpQinQ(int totalSize, long sequence, int outerTci, int innerTci) {
+        checkTci(outerTci);
+        checkTci(innerTci);
+        return build(totalSize, sequence, new int[] {0x88a8 << 16 | outerTci, 0x8100 << 16 | innerTci}, 0);
+    }
+
+    private static void checkTci(int tci) {
+        if (tci < 0 || tci > 0xFFFF) {
+            throw new IllegalArgumentException("VLAN TCI " + tci + " does not fit in 16 bits");
+        }
+    }
+
+    private static final int[] NO_TAGS = {};
 
     /**
      * An 802.1Q-tagged frame of exactly {@code totalSize} bytes, tag included ({@code MIN_SIZE + 4}
@@ -52,10 +91,8 @@ public final class TestFrames {
      * @param tci priority (3 bits), DEI (1 bit) and VLAN id (12 bits)
      */
     public static byte[] udpWithVlan(int totalSize, long sequence, int tci) {
-        if (tci < 0 || tci > 0xFFFF) {
-            throw new IllegalArgumentException("VLAN TCI " + tci + " does not fit in 16 bits");
-        }
-        return build(totalSize, sequence, tci);
+        checkTci(tci);
+        return build(totalSize, sequence, new int[] {0x8100 << 16 | tci}, 0);
     }
 
     /** The frame without its 802.1Q tag, as a capture sees it after the kernel stripped it. */
@@ -72,10 +109,7 @@ public final class TestFrames {
      */
     public static long sequenceOf(MemorySegment frame) {
         long size = frame.byteSize();
-        int l2 = ETH;
-        if (size >= ETH && u16(frame, 12) == 0x8100) {
-            l2 += VLAN_TAG;
-        }
+        int l2 = l2Length(frame);
         if (size < l2 + IPV4 + UDP + PAYLOAD_HEADER || u16(frame, l2 - 2) != 0x0800
                 || frame.get(ValueLayout.JAVA_BYTE, l2 + 9) != 17) {
             return -1;
@@ -94,20 +128,32 @@ public final class TestFrames {
         return sequenceOf(MemorySegment.ofArray(frame));
     }
 
+    /** The Ethernet header with any 802.1Q/802.1ad tags. */
+    private static int l2Length(MemorySegment frame) {
+        int l2 = ETH;
+        while (frame.byteSize() >= l2 + VLAN_TAG && (u16(frame, l2 - 2) == 0x8100 || u16(frame, l2 - 2) == 0x88a8)) {
+            l2 += VLAN_TAG;
+        }
+        return l2;
+    }
+
     private static int u16(MemorySegment s, long offset) {
         return s.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), offset) & 0xFFFF;
     }
 
-    private static byte[] build(int totalSize, long sequence, int tci) {
-        int tag = tci >= 0 ? VLAN_TAG : 0;
+    private static byte[] build(int totalSize, long sequence, int[] tags, int flow) {
+        if (flow < 0 || flow > MAX_FLOW) {
+            throw new IllegalArgumentException("flow " + flow + " is out of range: need 0 to " + MAX_FLOW);
+        }
+        int tag = tags.length * VLAN_TAG;
         if (totalSize < MIN_SIZE + tag || totalSize > MAX_SIZE + tag) {
             throw new IllegalArgumentException("frame size " + totalSize + " is out of range: need "
                     + (MIN_SIZE + tag) + " to " + (MAX_SIZE + tag) + " bytes" + (tag > 0 ? " with the VLAN tag" : ""));
         }
         ByteBuffer b = ByteBuffer.allocate(totalSize).order(ByteOrder.BIG_ENDIAN);
         b.put(DESTINATION_MAC).put(SOURCE_MAC);
-        if (tag > 0) {
-            b.putShort((short) 0x8100).putShort((short) tci);
+        for (int t : tags) {
+            b.putShort((short) (t >>> 16)).putShort((short) t);
         }
         b.putShort((short) 0x0800);
 
@@ -121,7 +167,7 @@ public final class TestFrames {
 
         int udpStart = b.position();
         int udpLength = totalSize - udpStart;
-        b.putShort((short) SOURCE_PORT).putShort((short) DESTINATION_PORT).putShort((short) udpLength).putShort((short) 0);
+        b.putShort((short) (SOURCE_PORT + flow)).putShort((short) DESTINATION_PORT).putShort((short) udpLength).putShort((short) 0);
         b.put(MARKER).putLong(sequence);
         while (b.hasRemaining()) {
             b.put((byte) (sequence + b.position() - udpStart - UDP - PAYLOAD_HEADER));

@@ -94,6 +94,37 @@ public final class VethLab implements AutoCloseable {
         }
     }
 
+    /** Sets the host end administratively up or down ({@code ip link set IF up|down}). */
+    public void setHostUp(boolean up) {
+        Commands.run(ip, "link", "set", hostInterface, up ? "up" : "down");
+    }
+
+    /**
+     * Deletes the veth pair and creates it again under the same names, both ends up: the host end
+     * gets a new ifindex, as when a driver is reloaded or a container's interface is recreated.
+     * Injectors opened before are bound to the old peer and must be reopened.
+     */
+    public void recreatePair() {
+        Commands.run(ip, "link", "del", hostInterface);
+        Commands.run(ip, "link", "add", hostInterface, "type", "veth", "peer", "name", peerInterface,
+                "netns", namespace);
+        disableIpv6OnHost();
+        Commands.run(ip, "netns", "exec", namespace, "/bin/sh", "-c",
+                "f=/proc/sys/net/ipv6/conf/" + peerInterface + "/disable_ipv6; [ ! -e $f ] || echo 1 > $f");
+        Commands.run(ip, "link", "set", hostInterface, "up");
+        Commands.run(ip, "-n", namespace, "link", "set", peerInterface, "up");
+    }
+
+    /** The host end's interface flags from /sys/class/net (IFF_UP 0x1, IFF_PROMISC 0x100, ...). */
+    public int hostFlags() {
+        try {
+            String hex = Files.readString(Path.of("/sys/class/net", hostInterface, "flags")).strip();
+            return Integer.parseInt(hex.startsWith("0x") ? hex.substring(2) : hex, 16);
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the flags of " + hostInterface + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The veth end in the root namespace: open capture readers here. */
     public String hostInterface() {
         return hostInterface;

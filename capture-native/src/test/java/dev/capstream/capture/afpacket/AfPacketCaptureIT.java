@@ -100,10 +100,11 @@ class AfPacketCaptureIT {
     }
 
     @Test
-    void vlanTaggedFramesReportTheTagTheKernelStripped() throws Exception {
+    void vlanTaggedFramesWithoutRestoringReportTheTagTheKernelStripped() throws Exception {
         int count = 5;
         try (VethLab lab = VethLab.create();
-             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()), SMALL_RING);
+             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()),
+                     AfPacketOptions.defaults().withRing(SMALL_RING).withRestoreVlan(false));
              FrameInjector injector = FrameInjector.open(lab)) {
             List<byte[]> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -167,9 +168,10 @@ class AfPacketCaptureIT {
     }
 
     @Test
-    void interfaceGoingDownFailsThePollWithTheInterfaceName() throws Exception {
+    void interfaceGoingDownFailsThePollWithTheInterfaceNameWhenReopeningIsOff() throws Exception {
         try (VethLab lab = VethLab.create();
-             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()), SMALL_RING)) {
+             SplitReader reader = AfPacket.open(SplitAddress.AfPacket.of(lab.hostInterface()),
+                     AfPacketOptions.defaults().withRing(SMALL_RING).withReopen(false))) {
             Process p = new ProcessBuilder("ip", "link", "set", lab.hostInterface(), "down").start();
             assertThat(p.waitFor()).isZero();
             assertThatThrownBy(() -> reader.poll(2_000))

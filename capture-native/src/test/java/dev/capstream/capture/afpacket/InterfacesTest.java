@@ -39,11 +39,4 @@ class InterfacesTest {
                 .hasMessageStartingWith("interface 'nosuch0' not found on this host; interfaces here: ")
                 .hasMessageContaining("lo");
     }
-
-    @Test
-    void fanoutGroupIdFitsSixteenBitsAndIsStablePerProcessAndInterface() {
-        assertThat(AfPacketReader.fanoutGroupId(3, 123456)).isEqualTo(AfPacketReader.fanoutGroupId(3, 123456));
-        assertThat(AfPacketReader.fanoutGroupId(3, 123456)).isNotEqualTo(AfPacketReader.fanoutGroupId(4, 123456));
-        assertThat(AfPacketReader.fanoutGroupId(Integer.MAX_VALUE, Long.MAX_VALUE)).isBetween(0, 0xFFFF);
-    }
 }

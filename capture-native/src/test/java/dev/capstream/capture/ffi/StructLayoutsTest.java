@@ -129,4 +129,51 @@ class StructLayoutsTest {
         assertThat(offsetOf(l, "events")).isEqualTo(4);
         assertThat(offsetOf(l, "revents")).isEqualTo(6);
     }
+
+    @Test
+    void sockFilterAndSockFprogMatchTheKernelAbi() {
+        GroupLayout f = StructLayouts.SOCK_FILTER;
+        assertThat(f.byteSize()).isEqualTo(8);
+        assertThat(offsetOf(f, "code")).isEqualTo(0);
+        assertThat(offsetOf(f, "jt")).isEqualTo(2);
+        assertThat(offsetOf(f, "jf")).isEqualTo(3);
+        assertThat(offsetOf(f, "k")).isEqualTo(4);
+
+        GroupLayout p = StructLayouts.SOCK_FPROG;
+        assertThat(p.byteSize()).isEqualTo(16);
+        assertThat(offsetOf(p, "len")).isEqualTo(0);
+        assertThat(offsetOf(p, "filter")).isEqualTo(8);
+    }
+
+    @Test
+    void bpfProgramMatchesLibpcapsAbi() {
+        GroupLayout l = StructLayouts.BPF_PROGRAM;
+        assertThat(l.byteSize()).isEqualTo(16);
+        assertThat(offsetOf(l, "bf_len")).isEqualTo(0);
+        assertThat(offsetOf(l, "bf_insns")).isEqualTo(8);
+    }
+
+    @Test
+    void packetMreqMatchesTheKernelAbi() {
+        GroupLayout l = StructLayouts.PACKET_MREQ;
+        assertThat(l.byteSize()).isEqualTo(16);
+        assertThat(offsetOf(l, "mr_ifindex")).isEqualTo(0);
+        assertThat(offsetOf(l, "mr_type")).isEqualTo(4);
+        assertThat(offsetOf(l, "mr_alen")).isEqualTo(6);
+        assertThat(offsetOf(l, "mr_address")).isEqualTo(8);
+    }
+
+    @Test
+    void hwtstampConfigAndIfreqMatchTheKernelAbi() {
+        GroupLayout h = StructLayouts.HWTSTAMP_CONFIG;
+        assertThat(h.byteSize()).isEqualTo(12);
+        assertThat(offsetOf(h, "flags")).isEqualTo(0);
+        assertThat(offsetOf(h, "tx_type")).isEqualTo(4);
+        assertThat(offsetOf(h, "rx_filter")).isEqualTo(8);
+
+        GroupLayout i = StructLayouts.IFREQ;
+        assertThat(i.byteSize()).isEqualTo(40);
+        assertThat(offsetOf(i, "ifr_name")).isEqualTo(0);
+        assertThat(offsetOf(i, "ifr_data")).isEqualTo(16);
+    }
 }
