@@ -49,9 +49,12 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds != null && !(durationSeconds > 0)) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
+        if (capture.interfaces.isEmpty() && rdmaPorts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
+        }
         java.util.List<SplitAddress> splits = new java.util.ArrayList<>();
-        if (!capture.interfaces.isEmpty() || rdmaPorts.isEmpty()) {
-            splits.addAll(capture.splits()); // with neither, this says to name an --interface
+        if (!capture.interfaces.isEmpty()) {
+            splits.addAll(capture.splits());
         }
         for (String port : rdmaPorts) {
             splits.add(SplitAddress.parse("rdma:" + port));
