@@ -87,7 +87,7 @@ public final class SplitAccounting {
         return new Snapshot(split, k.kernelPackets(), r, readBytes, d, deliveredBytes.sum(), f,
                 r - d - f, k.kernelDrops() - bp, bp, k.kernelFreezes(),
                 Math.max(0, k.kernelPackets() - k.kernelDrops() - r), lastFailure,
-                backpressured, pollTimeoutMillis, saturations);
+                backpressured, pollTimeoutMillis, saturations, k.reopens());
     }
 
     /**
@@ -106,11 +106,12 @@ public final class SplitAccounting {
      * @param backpressured whether the loop is held back now
      * @param pollTimeoutMillis the loop's current wait
      * @param saturations how often the sink crossed its high-water mark
+     * @param reopens how often the split's socket was reopened after its interface went away
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
             long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
             long freezes, long unread, String lastFailure, boolean backpressured, long pollTimeoutMillis,
-            long saturations) {
+            long saturations, long reopens) {
 
         public long dropped() {
             return droppedRingFull + droppedBackpressure + unread;
@@ -127,11 +128,12 @@ public final class SplitAccounting {
                     droppedRingFull + o.droppedRingFull, droppedBackpressure + o.droppedBackpressure,
                     freezes + o.freezes, unread + o.unread,
                     lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
-                    Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations);
+                    Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations,
+                    reopens + o.reopens);
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0);
         }
 
         /**
@@ -150,6 +152,7 @@ public final class SplitAccounting {
                     + " in_flight=" + inFlight
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes
+                    + " reopens=" + reopens
                     + " bytes=" + readBytes;
         }
     }

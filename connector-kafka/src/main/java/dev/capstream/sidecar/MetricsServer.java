@@ -93,6 +93,8 @@ final class MetricsServer implements AutoCloseable {
         }
         counter(out, "capstream_kernel_freezes_total", "Times the kernel froze the ring queue.", snaps,
                 SplitAccounting.Snapshot::freezes);
+        counter(out, "capstream_reopens_total", "Times the split's socket was reopened after its interface went away.",
+                snaps, SplitAccounting.Snapshot::reopens);
         gauge(out, "capstream_backpressure", "1 while Kafka holds the split back from draining its ring.", snaps,
                 s -> s.backpressured() ? 1 : 0);
         counter(out, "capstream_backpressure_episodes_total", "Times the split crossed the high-water mark.", snaps,
