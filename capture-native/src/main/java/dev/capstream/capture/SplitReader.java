@@ -6,8 +6,12 @@ package dev.capstream.capture;
  *
  * <p>The loop is: {@code poll} a block, walk its frames, {@code release} it. Until a block is
  * released the kernel cannot refill it, which is how backpressure reaches the ring.
+ *
+ * <p>A <em>bounded</em> reader (a file) has an end: once it has handed over its last frame and that
+ * block is released, {@link #finished()} is true and {@code poll} returns null at once. Live readers
+ * are unbounded and never finish.
  */
-public interface SplitReader extends AutoCloseable {
+public interface SplitReader extends AutoCloseable, InterfaceTable {
 
     /** The address this reader was opened from. */
     SplitAddress address();
@@ -22,10 +26,38 @@ public interface SplitReader extends AutoCloseable {
     int linkType();
 
     /**
+     * The name of the interface a frame with this {@link Frame#interfaceIndex()} came from. Live
+     * readers have one interface: its name. File readers name the file's interfaces.
+     */
+    @Override
+    default String interfaceName(int interfaceIndex) {
+        return interfaceName();
+    }
+
+    /** The link type of frames with this {@link Frame#interfaceIndex()}; see {@link #interfaceName(int)}. */
+    @Override
+    default int linkType(int interfaceIndex) {
+        return linkType();
+    }
+
+    /** Whether this reader has an end (a file), after which it is {@link #finished()}. */
+    default boolean isBounded() {
+        return false;
+    }
+
+    /**
+     * True once a bounded reader has handed over every frame and the last block was released: no
+     * poll will return anything again. Always false for live readers.
+     */
+    default boolean finished() {
+        return false;
+    }
+
+    /**
      * Waits up to {@code timeoutMillis} for the next block of frames.
      *
      * @return a cursor positioned before the block's first frame, or {@code null} when nothing
-     *     arrived in time. At most one block is held at a time: the previous one must have been
+     *     arrived in time (or, for a bounded reader, when it is {@link #finished()}). At most one block is held at a time: the previous one must have been
      *     {@linkplain #release() released}.
      * @throws CaptureException when the reader failed (the message names the call and interface)
      */

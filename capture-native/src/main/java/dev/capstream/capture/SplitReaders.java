@@ -1,6 +1,7 @@
 package dev.capstream.capture;
 
 import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.pcap.PcapFiles;
 
 /**
  * Opens a reader for any split address. The sidecar, the Connect task and the Flink reader all
@@ -16,8 +17,7 @@ public final class SplitReaders {
             case SplitAddress.AfPacket a -> AfPacket.open(a);
             case SplitAddress.Rdma r -> throw new CaptureException(
                     "RDMA capture (" + r + ") is not available in this build yet");
-            case SplitAddress.PcapFile p -> throw new CaptureException(
-                    "pcap file reading (" + p + ") is not available in this build yet");
+            case SplitAddress.PcapFile p -> PcapFiles.open(p);
         };
     }
 }
