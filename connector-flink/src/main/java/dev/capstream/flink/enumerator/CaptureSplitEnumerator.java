@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * opened on the machine that owns the interface; until such a reader registers, the split waits,
  * and the enumerator says so in the log once per change of reason. A file split goes to whichever
  * reader holds the fewest splits. Among several readers on the right host, the least loaded wins,
- * so fanout members spread over a host's subtasks.
+ * so fanout members spread over a host's subtasks; for that, nothing is assigned before every
+ * subtask's reader has registered.
  *
  * <p>A bounded source (files only) tells each reader that no more splits will come once none are
  * pending, so the job finishes when the files are read. Runs in the coordinator thread only.
@@ -38,6 +39,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
     private final Map<Integer, Integer> assignedCount = new HashMap<>();
     private final Map<String, String> lastWaitReason = new HashMap<>();
     private final Set<Integer> toldNoMoreSplits = new HashSet<>();
+    private String lastGlobalWait;
 
     /**
      * @param splits the splits to hand out: all of the source's on a fresh start, the checkpointed
@@ -96,6 +98,18 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
 
     private void assignPending() {
         Map<Integer, ReaderInfo> readers = context.registeredReaders();
+        if (readers.size() < context.currentParallelism()) {
+            // Until every subtask is there, the least loaded reader of a host is not known yet:
+            // the first to register would take all of its host's fanout members.
+            String reason = "waiting for all readers to register (" + readers.size() + " of "
+                    + context.currentParallelism() + ")";
+            if (!reason.equals(lastGlobalWait)) {
+                lastGlobalWait = reason;
+                LOG.info("capture source: {} split(s) {}", pending.size(), reason);
+            }
+            return;
+        }
+        lastGlobalWait = null;
         var it = pending.values().iterator();
         while (it.hasNext()) {
             CaptureSplit split = it.next();
@@ -142,11 +156,9 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
 
     private void logWaiting(CaptureSplit split, Map<Integer, ReaderInfo> readers) {
         String reason;
-        if (readers.isEmpty()) {
-            reason = "no reader has registered yet";
-        } else {
+        {
             Set<String> hosts = new TreeSet<>();
-            readers.values().forEach(r -> hosts.add(r.getLocation()));
+            readers.values().forEach(r -> hosts.add("'" + r.getLocation() + "'"));
             reason = "no reader runs on host '" + split.host() + "'; readers are on " + hosts
                     + " (a live split can only be read on its own host: run a task manager there, and make sure"
                     + " the name matches the location Flink reports for it, i.e. taskmanager.host)";

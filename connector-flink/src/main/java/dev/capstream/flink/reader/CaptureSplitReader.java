@@ -55,7 +55,7 @@ final class CaptureSplitReader<T>
         }
         FrameCursor block = reader.poll(settings.pollTimeoutMillis());
         if (block == null) {
-            return CaptureEnd.reached(reader) ? finished() : nothing();
+            return reader.finished() ? finished() : nothing();
         }
         List<FrameRecord<T>> records = new ArrayList<>(block.frameCount());
         long bytes = 0;
@@ -99,7 +99,7 @@ final class CaptureSplitReader<T>
         this.split = added;
         this.reader = opened;
         String host = added.kind() == CaptureSplit.Kind.LIVE ? added.host() : localHost;
-        this.origin = new FrameOrigin(host, opened.address().id(), opened.interfaceName(), opened.linkType());
+        this.origin = new FrameOrigin(host, opened.address().id(), opened);
         // A live ring cannot rewind: its sequence continues where the checkpoint left it. A file is
         // read again from the start, skipping what was emitted before the checkpoint.
         this.nextSequence = added.nextSequence();

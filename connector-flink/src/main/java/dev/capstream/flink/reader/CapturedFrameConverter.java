@@ -33,9 +33,9 @@ public final class CapturedFrameConverter implements FrameConverter<CapturedFram
         record.setTimestampSource(TIMESTAMP_SOURCES[frame.timestampSource().ordinal()]);
         record.setHost(origin.host());
         record.setSplit(origin.splitId());
-        record.setInterfaceName(origin.interfaceName());
+        record.setInterfaceName(origin.interfaces().interfaceName(frame.interfaceIndex()));
         record.setInterfaceIndex(frame.interfaceIndex());
-        record.setLinkType(origin.linkType());
+        record.setLinkType(origin.interfaces().linkType(frame.interfaceIndex()));
         record.setCapturedLength(frame.captureLength());
         record.setWireLength(frame.wireLength());
         record.setVlan(frame.hasVlan() ? new Vlan(frame.vlanTpid(), frame.vlanTci()) : null);

@@ -5,6 +5,8 @@ import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.SplitReaders;
 import dev.capstream.capture.afpacket.AfPacket;
 import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.capture.pcap.PcapFiles;
+import dev.capstream.capture.pcap.PcapReadOptions;
 import dev.capstream.flink.split.CaptureSplit;
 import java.io.Serializable;
 
@@ -15,9 +17,10 @@ import java.io.Serializable;
  * @param ringBlockCount blocks per ring
  * @param ringBlockTimeoutMillis the kernel hands over a partly filled block after this long
  * @param pollTimeoutMillis longest wait of one fetch for a block; also bounds how long a wake-up waits
+ * @param replaySpeed pacing of file splits: 0 as fast as possible, 1 the recorded speed, 2 twice that
  */
 public record ReaderSettings(int ringBlockSize, int ringBlockCount, int ringBlockTimeoutMillis,
-        long pollTimeoutMillis) implements Serializable {
+        long pollTimeoutMillis, double replaySpeed) implements Serializable {
 
     public ReaderSettings {
         // Validates the ring geometry now, where the job is built, not on the task managers.
@@ -26,6 +29,7 @@ public record ReaderSettings(int ringBlockSize, int ringBlockCount, int ringBloc
             throw new IllegalArgumentException("poll timeout " + pollTimeoutMillis
                     + " ms is out of range: need 1 ms to 10 s (it bounds how fast a reader reacts to Flink)");
         }
+        PcapReadOptions.defaults().withSpeed(replaySpeed);
     }
 
     RingConfig ring() {
@@ -40,6 +44,7 @@ public record ReaderSettings(int ringBlockSize, int ringBlockCount, int ringBloc
     SplitReader open(CaptureSplit split) {
         return switch (split.address()) {
             case SplitAddress.AfPacket live -> AfPacket.open(live, ring());
+            case SplitAddress.PcapFile file -> PcapFiles.open(file, PcapReadOptions.defaults().withSpeed(replaySpeed));
             case SplitAddress other -> SplitReaders.open(other);
         };
     }

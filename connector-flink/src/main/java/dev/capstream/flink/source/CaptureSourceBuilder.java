@@ -57,6 +57,12 @@ public final class CaptureSourceBuilder {
         return this;
     }
 
+    /** Pacing of file splits: 0 as fast as possible (default), 1 the recorded speed, 2 twice that. */
+    public CaptureSourceBuilder replaySpeed(double speed) {
+        options.set(CaptureSourceOptions.PCAP_REPLAY_SPEED, speed);
+        return this;
+    }
+
     /** Ring geometry of every live split (see {@link CaptureSourceOptions#RING_BLOCK_SIZE} and count). */
     public CaptureSourceBuilder ring(MemorySize blockSize, int blockCount) {
         options.set(CaptureSourceOptions.RING_BLOCK_SIZE, blockSize);
@@ -82,6 +88,7 @@ public final class CaptureSourceBuilder {
         copy(config, CaptureSourceOptions.INTERFACES);
         copy(config, CaptureSourceOptions.FANOUT_MEMBERS);
         copy(config, CaptureSourceOptions.PCAP_FILES);
+        copy(config, CaptureSourceOptions.PCAP_REPLAY_SPEED);
         copy(config, CaptureSourceOptions.RING_BLOCK_SIZE);
         copy(config, CaptureSourceOptions.RING_BLOCK_COUNT);
         copy(config, CaptureSourceOptions.RING_BLOCK_TIMEOUT);
@@ -194,11 +201,13 @@ public final class CaptureSourceBuilder {
         Duration pollTimeout = options.get(CaptureSourceOptions.POLL_TIMEOUT);
         try {
             return new ReaderSettings((int) blockSize.getBytes(), options.get(CaptureSourceOptions.RING_BLOCK_COUNT),
-                    (int) Math.min(Integer.MAX_VALUE, blockTimeout.toMillis()), pollTimeout.toMillis());
+                    (int) Math.min(Integer.MAX_VALUE, blockTimeout.toMillis()), pollTimeout.toMillis(),
+                    options.get(CaptureSourceOptions.PCAP_REPLAY_SPEED));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("capture source: options '" + CaptureSourceOptions.RING_BLOCK_SIZE.key()
                     + "', '" + CaptureSourceOptions.RING_BLOCK_COUNT.key() + "', '"
-                    + CaptureSourceOptions.RING_BLOCK_TIMEOUT.key() + "' or '" + CaptureSourceOptions.POLL_TIMEOUT.key()
+                    + CaptureSourceOptions.RING_BLOCK_TIMEOUT.key() + "', '" + CaptureSourceOptions.POLL_TIMEOUT.key()
+                    + "' or '" + CaptureSourceOptions.PCAP_REPLAY_SPEED.key()
                     + "': " + e.getMessage(), e);
         }
     }

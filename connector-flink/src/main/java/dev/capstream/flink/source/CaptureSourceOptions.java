@@ -42,6 +42,12 @@ public final class CaptureSourceOptions {
             .withDescription("pcap or pcapng files to replay, one split each; makes the source bounded. Every task"
                     + " manager must be able to read them. In SQL: separated by ';'.");
 
+    public static final ConfigOption<Double> PCAP_REPLAY_SPEED = key("pcap.replay-speed")
+            .doubleType()
+            .defaultValue(0.0)
+            .withDescription("Pacing of a file replay: 0 reads as fast as possible, 1 at the recorded speed (frame"
+                    + " times relative to the file's first frame), 2 twice as fast.");
+
     public static final ConfigOption<MemorySize> RING_BLOCK_SIZE = key("ring.block-size")
             .memoryType()
             .defaultValue(new MemorySize(RingConfig.DEFAULT_BLOCK_SIZE))

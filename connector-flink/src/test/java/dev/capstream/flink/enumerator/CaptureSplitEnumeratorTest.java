@@ -12,7 +12,11 @@ import org.junit.jupiter.api.Test;
 /** Locality on Flink's own enumerator test context, with readers registered on several hosts. */
 class CaptureSplitEnumeratorTest {
 
-    private final TestingSplitEnumeratorContext<CaptureSplit> context = new TestingSplitEnumeratorContext<>(4);
+    private TestingSplitEnumeratorContext<CaptureSplit> context;
+
+    private void parallelism(int readers) {
+        context = new TestingSplitEnumeratorContext<>(readers);
+    }
 
     private static List<CaptureSplit> twoMembersOn(String... hosts) {
         List<CaptureSplit> splits = new java.util.ArrayList<>();
@@ -30,6 +34,7 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void liveSplitsGoOnlyToReadersOnTheirHost() {
+        parallelism(3);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1", "h2"), false);
         enumerator.start();
         context.registerReader(0, "h1");
@@ -46,23 +51,53 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void splitsWaitUntilAReaderOnTheirHostRegisters() throws Exception {
+        parallelism(2);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h2"), false);
         enumerator.start();
         context.registerReader(0, "h1");
         enumerator.addReader(0);
-
-        assertThat(assignedTo(0)).isEmpty();
-        assertThat(enumerator.snapshotState(1).pending()).hasSize(2);
-
-        context.registerReader(1, "H2"); // host names compare without case
+        context.registerReader(1, "h3");
         enumerator.addReader(1);
 
-        assertThat(assignedTo(1)).hasSize(2);
-        assertThat(enumerator.snapshotState(2).pending()).isEmpty();
+        assertThat(assignedTo(0)).isEmpty();
+        assertThat(assignedTo(1)).isEmpty();
+        assertThat(enumerator.snapshotState(1).pending()).hasSize(2);
+
+        // the job restarts from that checkpoint with subtask 1 on a task manager of h2
+        // (host names compare without case)
+        TestingSplitEnumeratorContext<CaptureSplit> restarted = new TestingSplitEnumeratorContext<>(2);
+        CaptureSplitEnumerator again = new CaptureSplitEnumerator(restarted, enumerator.snapshotState(2).pending(),
+                false);
+        again.start();
+        restarted.registerReader(0, "h1");
+        again.addReader(0);
+        restarted.registerReader(1, "H2");
+        again.addReader(1);
+
+        assertThat(restarted.getSplitAssignments().get(1).getAssignedSplits()).hasSize(2);
+        assertThat(again.snapshotState(3).pending()).isEmpty();
+    }
+
+    @Test
+    void nothingIsAssignedBeforeEveryReaderHasRegistered() {
+        parallelism(2);
+        CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1"), false);
+        enumerator.start();
+        context.registerReader(1, "h1");
+        enumerator.addReader(1);
+
+        assertThat(assignedTo(1)).isEmpty();
+
+        context.registerReader(0, "h1");
+        enumerator.addReader(0);
+
+        assertThat(assignedTo(0)).hasSize(1);
+        assertThat(assignedTo(1)).hasSize(1);
     }
 
     @Test
     void membersSpreadOverTheReadersOfOneHost() {
+        parallelism(2);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1"), false);
         context.registerReader(0, "h1");
         context.registerReader(1, "h1");
@@ -74,6 +109,7 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void splitsOfAFailedReaderAreReassignedOnItsHost() {
+        parallelism(3);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1", "h2"), false);
         context.registerReader(0, "h1");
         context.registerReader(1, "h2");
@@ -95,6 +131,7 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void splitsComingBackWithNoReaderOnTheirHostWaitForTheRestartedOne() throws Exception {
+        parallelism(2);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1"), false);
         context.registerReader(0, "h1");
         context.registerReader(1, "h2");
@@ -102,7 +139,7 @@ class CaptureSplitEnumeratorTest {
         List<CaptureSplit> held = List.copyOf(context.getSplitAssignments().get(0).getAssignedSplits());
 
         // The h1 reader fails: its registration is gone while it restarts.
-        TestingSplitEnumeratorContext<CaptureSplit> afterFailure = new TestingSplitEnumeratorContext<>(4);
+        TestingSplitEnumeratorContext<CaptureSplit> afterFailure = new TestingSplitEnumeratorContext<>(2);
         afterFailure.registerReader(1, "h2");
         CaptureSplitEnumerator restored = new CaptureSplitEnumerator(afterFailure,
                 enumerator.snapshotState(1).pending(), false);
@@ -119,6 +156,7 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void restoredEnumeratorAssignsItsCheckpointedPendingSplits() throws Exception {
+        parallelism(1);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1", "h2"), false);
         context.registerReader(0, "h1");
         enumerator.start();
@@ -126,17 +164,18 @@ class CaptureSplitEnumeratorTest {
                 CaptureEnumeratorStateSerializer.INSTANCE.serialize(enumerator.snapshotState(7)));
         assertThat(checkpoint.pending()).extracting(CaptureSplit::host).containsOnly("h2");
 
-        TestingSplitEnumeratorContext<CaptureSplit> restoredContext = new TestingSplitEnumeratorContext<>(4);
-        restoredContext.registerReader(3, "h2");
+        TestingSplitEnumeratorContext<CaptureSplit> restoredContext = new TestingSplitEnumeratorContext<>(1);
+        restoredContext.registerReader(0, "h2");
         new CaptureSplitEnumerator(restoredContext, checkpoint.pending(), false).start();
 
-        assertThat(restoredContext.getSplitAssignments().get(3).getAssignedSplits())
+        assertThat(restoredContext.getSplitAssignments().get(0).getAssignedSplits())
                 .extracting(CaptureSplit::splitId)
                 .containsExactly("h2/afpacket:eth0#0/2", "h2/afpacket:eth0#1/2");
     }
 
     @Test
     void fileSplitsGoToAnyReaderAndBoundedReadersHearThatNoMoreCome() {
+        parallelism(2);
         List<CaptureSplit> files = List.of(CaptureSplit.file(Path.of("/a.pcap")), CaptureSplit.file(Path.of("/b.pcap")),
                 CaptureSplit.file(Path.of("/c.pcap")));
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, files, true);
@@ -155,6 +194,7 @@ class CaptureSplitEnumeratorTest {
 
     @Test
     void unboundedReadersAreNeverToldThatNoMoreSplitsCome() {
+        parallelism(1);
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1"), false);
         context.registerReader(0, "h1");
         enumerator.start();
