@@ -51,7 +51,10 @@ public final class CaptureSourceBuilder {
         return this;
     }
 
-    /** pcap/pcapng files to replay, one split each; makes the source bounded. */
+    /**
+     * pcap/pcapng files to replay, one split each; makes the source bounded. A directory stands
+     * for the {@code *.pcap}, {@code *.pcapng} and {@code *.cap} files in it when the job starts.
+     */
     public CaptureSourceBuilder pcapFiles(Path... files) {
         options.set(CaptureSourceOptions.PCAP_FILES, Arrays.stream(files).map(Path::toString).toList());
         return this;
@@ -165,9 +168,9 @@ public final class CaptureSourceBuilder {
         noBlanksOrDuplicates(CaptureSourceOptions.PCAP_FILES, files);
         for (String file : files) {
             Path path = Path.of(file);
-            if (!Files.isRegularFile(path)) {
+            if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
                 throw new IllegalArgumentException("capture source: pcap file '" + file + "' "
-                        + (Files.exists(path) ? "is not a regular file" : "does not exist")
+                        + (Files.exists(path) ? "is neither a file nor a directory" : "does not exist")
                         + " (resolved to " + path.toAbsolutePath() + "); every task manager must be able to read it");
             }
             if (!Files.isReadable(path)) {

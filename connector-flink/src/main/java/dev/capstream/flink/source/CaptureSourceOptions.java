@@ -39,8 +39,9 @@ public final class CaptureSourceOptions {
             .stringType()
             .asList()
             .noDefaultValue()
-            .withDescription("pcap or pcapng files to replay, one split each; makes the source bounded. Every task"
-                    + " manager must be able to read them. In SQL: separated by ';'.");
+            .withDescription("pcap or pcapng files to replay, one split each; makes the source bounded. A directory"
+                    + " stands for the *.pcap, *.pcapng and *.cap files in it when the job starts. Every task manager"
+                    + " must be able to read them. In SQL: separated by ';'.");
 
     public static final ConfigOption<Double> PCAP_REPLAY_SPEED = key("pcap.replay-speed")
             .doubleType()

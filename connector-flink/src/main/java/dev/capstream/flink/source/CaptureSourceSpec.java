@@ -2,10 +2,15 @@ package dev.capstream.flink.source;
 
 import dev.capstream.flink.reader.ReaderSettings;
 import dev.capstream.flink.split.CaptureSplit;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * A validated description of what a capture source reads, made by {@link CaptureSourceBuilder}:
@@ -35,11 +40,20 @@ public final class CaptureSourceSpec implements Serializable {
         return !pcapFiles.isEmpty();
     }
 
-    /** Every split: per host, per interface, per fanout member; or one per file. */
+    /**
+     * Every split: per host, per interface, per fanout member; or one per file. A directory among
+     * the files stands for the capture files in it ({@code *.pcap}, {@code *.pcapng}, {@code *.cap}),
+     * listed now: the enumerator calls this when the job starts.
+     */
     public List<CaptureSplit> splits() {
         List<CaptureSplit> splits = new ArrayList<>();
         for (String file : pcapFiles) {
-            splits.add(CaptureSplit.file(Path.of(file)));
+            Path path = Path.of(file);
+            if (Files.isDirectory(path)) {
+                captureFilesIn(path).forEach(f -> splits.add(CaptureSplit.file(f)));
+            } else {
+                splits.add(CaptureSplit.file(path));
+            }
         }
         for (String host : hosts) {
             for (String iface : interfaces) {
@@ -49,6 +63,20 @@ public final class CaptureSourceSpec implements Serializable {
             }
         }
         return splits;
+    }
+
+    private static List<Path> captureFilesIn(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isRegularFile)
+                    .filter(f -> {
+                        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return name.endsWith(".pcap") || name.endsWith(".pcapng") || name.endsWith(".cap");
+                    })
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the capture files in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     public List<String> hosts() {
