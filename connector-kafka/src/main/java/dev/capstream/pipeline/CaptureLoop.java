@@ -15,6 +15,8 @@ import dev.capstream.records.WireFormat;
  * the loop takes nothing off the ring, so the ring absorbs the burst and the kernel counts what it
  * cannot hold. The frame path allocates nothing of its own: the cursor, the encoder and the output
  * buffer are reused (the sink may copy the bytes out, as Kafka's producer requires).
+ *
+ * <p>A bounded split ends the loop once its reader is {@link SplitReader#finished() finished}.
  */
 public final class CaptureLoop implements Runnable {
 
@@ -51,6 +53,9 @@ public final class CaptureLoop implements Runnable {
                 }
                 FrameCursor block = reader.poll(governor.pollTimeoutMillis());
                 if (block == null) {
+                    if (reader.finished()) {
+                        return; // a bounded split (a file) was read to its end
+                    }
                     refreshKernelStats();
                     continue;
                 }
@@ -78,7 +83,8 @@ public final class CaptureLoop implements Runnable {
             }
             buffer.reset();
             buffer.writeBytes(header);
-            encoder.encode(block, sequence++, kernelDrops, buffer);
+            // The reader names each frame's interface (a pcapng file may have several).
+            encoder.encode(block, reader, sequence++, kernelDrops, buffer);
             int captured = block.captureLength();
             // Counted before the send, so a fast acknowledgement can never outrun it.
             accounting.countRead(1, captured);

@@ -41,9 +41,10 @@ final class CaptureCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(java.util.List.of(SplitAddress.AfPacket.of(interfaceName)), topic, connection.bootstrapServers,
+                new CaptureRun.Settings(java.util.List.of(SplitAddress.AfPacket.of(interfaceName)),
+                        dev.capstream.capture.SplitReaders::open, topic, connection.bootstrapServers,
                         connection.registryUrl, count == null ? 0 : count,
-                        durationSeconds == null ? 0 : Math.round(durationSeconds * 1000)),
+                        durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings()),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

@@ -10,6 +10,7 @@ import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
 import dev.capstream.records.CapturedFrameEncoder;
 import dev.capstream.records.WireFormat;
+import dev.capstream.registry.RegistrySettings;
 import dev.capstream.registry.SchemaRegistryClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -50,7 +51,15 @@ final class CaptureRun {
      *     {@link SplitReaders#open}); every split is opened before anything is sent
      */
     record Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
-            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis,
+            RegistrySettings registry) {
+
+        /** With the registry's default settings for {@code registryUrl} (no auth, TopicName subjects). */
+        Settings(List<SplitAddress> splits, Function<SplitAddress, SplitReader> opener, String topic,
+                String bootstrapServers, String registryUrl, long maxFrames, long maxDurationMillis) {
+            this(splits, opener, topic, bootstrapServers, registryUrl, maxFrames, maxDurationMillis,
+                    registryUrl == null ? null : RegistrySettings.of(registryUrl));
+        }
 
         Settings(List<SplitAddress> splits, String topic, String bootstrapServers, String registryUrl,
                 long maxFrames, long maxDurationMillis) {
@@ -112,6 +121,7 @@ final class CaptureRun {
                 accounts.add(accounting);
                 threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).start(loop));
             }
+            stopWhenAllFinished(threads, stop);
             Runtime.getRuntime().addShutdownHook(hook);
             err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
                     + " into topic "
@@ -172,6 +182,23 @@ final class CaptureRun {
     }
 
     /**
+     * Bounded splits (files) end their loops by themselves; once every loop has ended, so does the
+     * run. Live splits never end on their own, so this only fires for files (or on failure).
+     */
+    private static void stopWhenAllFinished(List<Thread> loops, StopSignal stop) {
+        Thread.ofPlatform().daemon().name("capstream-splits-finished").start(() -> {
+            try {
+                for (Thread t : loops) {
+                    t.join();
+                }
+                stop.requestStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
      * SIGTERM/SIGINT: stop capturing, let the main thread flush and print the summary, then exit
      * with the run's code (0), rather than the JVM's 143/130.
      */
@@ -195,7 +222,12 @@ final class CaptureRun {
         if (settings.maxDurationMillis() > 0) {
             limits.add(settings.maxDurationMillis() / 1000.0 + " s");
         }
-        return limits.isEmpty() ? " until stopped (Ctrl-C)" : " for at most " + String.join(" or ", limits);
+        boolean files = settings.splits().stream().allMatch(s -> s instanceof SplitAddress.PcapFile);
+        if (files) {
+            limits.add("the end of the file" + (settings.splits().size() > 1 ? "s" : ""));
+        }
+        return limits.isEmpty() ? " until stopped (Ctrl-C)"
+                : (files ? " until " : " for at most ") + String.join(" or ", limits);
     }
 
     private WireFormat.Header framing() {
@@ -204,8 +236,10 @@ final class CaptureRun {
                     + "CRC-64 fingerprint); consumers need the CapturedFrame schema shipped in the capstream jar");
             return new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
         }
-        SchemaRegistryClient registry = new SchemaRegistryClient(settings.registryUrl());
-        String subject = SchemaRegistryClient.topicValueSubject(settings.topic());
+        RegistrySettings registrySettings = settings.registry() != null ? settings.registry()
+                : RegistrySettings.of(settings.registryUrl());
+        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
+        String subject = registry.valueSubject(settings.topic(), CapturedFrame.getClassSchema());
         int id = registry.register(subject, CapturedFrame.getClassSchema());
         LOG.info("schema registered as subject {} with id {} at {}", subject, id, settings.registryUrl());
         return new WireFormat.Confluent(id);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Captures frames off Linux interfaces into Kafka as schema-registry Avro records.",
-        subcommands = {CaptureCommand.class, TailCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CaptureCommand.class, TailCommand.class, DemoCommand.class, ReplayCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done (the summary line says what was captured and delivered)",

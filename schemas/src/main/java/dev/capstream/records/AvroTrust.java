@@ -24,7 +24,9 @@ public final class AvroTrust {
     private static final String PREFIX = GENERATED_PACKAGE + ".";
     private static final ClassSecurityPredicate GENERATED_CLASSES = type -> type.getName().startsWith(PREFIX);
     private static final List<Class<?>> GENERATED = List.of(
-            CapturedFrame.class, Vlan.class, TimestampSource.class, Direction.class);
+            CapturedFrame.class, Vlan.class, TimestampSource.class, Direction.class,
+            dev.capstream.avro.FrameBatch.class, dev.capstream.avro.BatchFrame.class,
+            dev.capstream.avro.CaptureInterface.class);
 
     private AvroTrust() {
     }

@@ -3,7 +3,7 @@ package dev.capstream.records;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Direction;
 import dev.capstream.capture.Frame;
-import java.nio.charset.StandardCharsets;
+import dev.capstream.capture.InterfaceTable;
 import java.util.Objects;
 import org.apache.avro.Schema;
 
@@ -28,6 +28,8 @@ public final class CapturedFrameEncoder {
 
     // host, split and interface_name are adjacent in the schema: one pre-encoded run of bytes.
     private final byte[] constantStrings;
+    // host and split alone, for frames whose interface is looked up per frame.
+    private final byte[] hostAndSplit;
     private final int linkType;
 
     /**
@@ -38,11 +40,20 @@ public final class CapturedFrameEncoder {
      */
     public CapturedFrameEncoder(String host, String splitId, String interfaceName, int linkType) {
         EncodeBuffer strings = new EncodeBuffer(64);
-        writeString(Objects.requireNonNull(host, "host"), strings);
-        writeString(Objects.requireNonNull(splitId, "splitId"), strings);
-        writeString(Objects.requireNonNull(interfaceName, "interfaceName"), strings);
+        strings.writeString(Objects.requireNonNull(host, "host"));
+        strings.writeString(Objects.requireNonNull(splitId, "splitId"));
+        this.hostAndSplit = strings.toByteArray();
+        strings.writeString(Objects.requireNonNull(interfaceName, "interfaceName"));
         this.constantStrings = strings.toByteArray();
         this.linkType = linkType;
+    }
+
+    /**
+     * An encoder for a split whose frames may come from several interfaces (a pcapng file): use
+     * {@link #encode(Frame, InterfaceTable, long, long, EncodeBuffer)}.
+     */
+    public CapturedFrameEncoder(String host, String splitId) {
+        this(host, splitId, "", 1);
     }
 
     /** The writer schema of every body this encoder writes. */
@@ -63,6 +74,26 @@ public final class CapturedFrameEncoder {
         out.writeBytes(constantStrings);
         out.writeInt(frame.interfaceIndex());
         out.writeInt(linkType);
+        encodeRest(frame, sequence, kernelDrops, out);
+    }
+
+    /**
+     * Like {@link #encode(Frame, long, long, EncodeBuffer)}, with the interface's name and link type
+     * looked up per frame by its {@link Frame#interfaceIndex()} (a {@code SplitReader} is such a
+     * table). The name is encoded straight from the table's string: no allocation.
+     */
+    public void encode(Frame frame, InterfaceTable interfaces, long sequence, long kernelDrops, EncodeBuffer out) {
+        int index = frame.interfaceIndex();
+        out.writeLong(frame.timestampNanos());
+        out.writeInt(TIMESTAMP_SOURCE_INDEX[frame.timestampSource().ordinal()]);
+        out.writeBytes(hostAndSplit);
+        out.writeString(interfaces.interfaceName(index));
+        out.writeInt(index);
+        out.writeInt(interfaces.linkType(index));
+        encodeRest(frame, sequence, kernelDrops, out);
+    }
+
+    private static void encodeRest(Frame frame, long sequence, long kernelDrops, EncodeBuffer out) {
         out.writeInt(frame.captureLength());
         out.writeInt(frame.wireLength());
         if (frame.hasVlan()) {
@@ -82,10 +113,14 @@ public final class CapturedFrameEncoder {
         out.writeBytes(bytes);
     }
 
-    private static void writeString(String s, EncodeBuffer out) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeLong(utf8.length);
-        out.writeBytes(utf8);
+    /** Avro enum index of the {@code TimestampSource} symbol for a capture timestamp source. */
+    static int timestampSourceIndex(dev.capstream.capture.TimestampSource source) {
+        return TIMESTAMP_SOURCE_INDEX[source.ordinal()];
+    }
+
+    /** Avro enum index of the {@code Direction} symbol for a Linux packet type. */
+    static int directionIndex(int packetType) {
+        return packetType >= 0 && packetType <= MAX_KNOWN_PACKET_TYPE ? packetType : DIRECTION_UNKNOWN;
     }
 
     private static int[] timestampSourceIndex() {

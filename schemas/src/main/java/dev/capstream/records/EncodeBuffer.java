@@ -111,6 +111,62 @@ public final class EncodeBuffer {
         pos += length;
     }
 
+    /**
+     * An Avro {@code string}: the UTF-8 length as a {@code long}, then the UTF-8 bytes, encoded
+     * straight from the characters (no intermediate array). Unpaired surrogates become {@code ?},
+     * as {@link String#getBytes(java.nio.charset.Charset)} does.
+     */
+    public void writeString(String s) {
+        int chars = s.length();
+        long utf8 = 0;
+        for (int i = 0; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                utf8++;
+            } else if (c < 0x800) {
+                utf8 += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                utf8 += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                utf8++;
+            } else {
+                utf8 += 3;
+            }
+        }
+        if (utf8 > MAX_CAPACITY) {
+            throw new IllegalArgumentException("string of " + utf8 + " UTF-8 bytes does not fit in a byte[]");
+        }
+        writeLong(utf8);
+        ensure((int) utf8);
+        for (int i = 0; i < chars; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buf[pos++] = (byte) c;
+            } else if (c < 0x800) {
+                buf[pos++] = (byte) (0xC0 | (c >> 6));
+                buf[pos++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf[pos++] = (byte) (0xF0 | (cp >> 18));
+                buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[pos++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                buf[pos++] = (byte) '?';
+            } else {
+                buf[pos++] = (byte) (0xE0 | (c >> 12));
+                buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                buf[pos++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+    }
+
+    /** The bytes written to another buffer, raw. */
+    public void writeBytes(EncodeBuffer other) {
+        writeBytes(other.buf, 0, other.pos);
+    }
+
     void writeIntBigEndian(int value) {
         ensure(4);
         buf[pos++] = (byte) (value >>> 24);

@@ -37,11 +37,15 @@ public final class SchemaRegistryClient implements AutoCloseable {
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json,"
             + " application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
     private static final int UNKNOWN_SCHEMA_ID = 40403;
+    private static final int SUBJECT_NOT_FOUND = 40401;
+    private static final int VERSION_NOT_FOUND = 40402;
     private static final int MAX_BODY_IN_ERRORS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final RegistrySettings settings;
     private final String baseUrl;
     private final Duration timeout;
+    private final String authorization;
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -62,9 +66,79 @@ public final class SchemaRegistryClient implements AutoCloseable {
      * @param timeout bound for connecting and for each request
      */
     public SchemaRegistryClient(String baseUrl, Duration timeout) {
-        this.baseUrl = normalize(baseUrl);
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this(RegistrySettings.of(baseUrl).withTimeout(Objects.requireNonNull(timeout, "timeout")));
+    }
+
+    /** A client with every setting given: subjects, credentials, TLS trust, timeout and retries. */
+    public SchemaRegistryClient(RegistrySettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.baseUrl = normalize(settings.url());
+        this.timeout = settings.timeout();
+        this.authorization = settings.auth().header();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        javax.net.ssl.SSLContext ssl = settings.trust().sslContext();
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        this.http = builder.build();
+    }
+
+    /** The settings this client was made with. */
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /** The subject a value with this schema on this topic is registered under, by the configured strategy. */
+    public String valueSubject(String topic, Schema schema) {
+        return settings.subjectStrategy().subject(topic, schema);
+    }
+
+    /** Registers the schema for a topic's values under the strategy's subject; returns its id. */
+    public int registerValue(String topic, Schema schema) {
+        return register(valueSubject(topic, schema), schema);
+    }
+
+    /**
+     * The registry's verdict on a schema against the subject's latest version, under the subject's
+     * compatibility rule.
+     *
+     * @param compatible true when the registry would accept the schema (also when the subject has
+     *     no version yet)
+     * @param messages the registry's reasons when not compatible (may be empty)
+     */
+    public record Compatibility(boolean compatible, List<String> messages) {
+    }
+
+    /**
+     * Asks the registry whether it would accept the schema as the subject's next version
+     * ({@code POST /compatibility/subjects/SUBJECT/versions/latest}). Never cached.
+     */
+    public Compatibility checkCompatibility(String subject, Schema schema) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(schema, "schema");
+        String path = "/compatibility/subjects/" + pathSegment(subject) + "/versions/latest?verbose=true";
+        HttpRequest request = request(path)
+                .header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8))
+                .build();
+        JsonNode answer;
+        try {
+            answer = send(request, "POST " + path, subject, null);
+        } catch (RegistryException e) {
+            if (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == VERSION_NOT_FOUND) {
+                return new Compatibility(true, List.of());
+            }
+            throw e;
+        }
+        JsonNode verdict = answer.get("is_compatible");
+        if (verdict == null || !verdict.isBoolean()) {
+            throw new RegistryException("schema registry at " + baseUrl + " answered POST " + path
+                    + " without is_compatible: " + abbreviate(answer.toString()), RegistryException.NONE,
+                    RegistryException.NONE);
+        }
+        List<String> messages = new ArrayList<>();
+        answer.path("messages").forEach(m -> messages.add(m.asText()));
+        return new Compatibility(verdict.booleanValue(), List.copyOf(messages));
     }
 
     /** The Confluent default (TopicNameStrategy) subject for a topic's record values. */
@@ -96,15 +170,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
             return cached;
         }
         String path = "/subjects/" + pathSegment(subject) + "/versions";
-        String body;
-        try {
-            body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a registration request", e);
-        }
         HttpRequest request = request(path)
                 .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8))
                 .build();
         JsonNode answer = send(request, "POST " + path, subject, null);
         JsonNode id = answer.get("id");
@@ -166,47 +234,110 @@ public final class SchemaRegistryClient implements AutoCloseable {
         http.close();
     }
 
+    private static String schemaBody(Schema schema) {
+        try {
+            return JSON.writeValueAsString(Map.of("schema", schema.toString()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a registry request", e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", ACCEPT);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
     }
 
     private JsonNode send(HttpRequest request, String what, String subject, Integer schemaId) {
         if (closed) {
             throw new IllegalStateException("this SchemaRegistryClient for " + baseUrl + " is closed; cannot " + what);
         }
-        requests.incrementAndGet();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(e);
-        } catch (HttpTimeoutException e) {
-            throw new RegistryException("schema registry at " + baseUrl + " did not answer " + what + " within "
-                    + timeout.toMillis() + " ms; check that it is healthy and that --registry-url points at it", e);
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException("interrupted while waiting for the schema registry at " + baseUrl
-                    + " to answer " + what, e);
+        RegistrySettings.Retry retry = settings.retry();
+        long backoff = retry.initialBackoff().toMillis();
+        for (int attempt = 1; ; attempt++) {
+            boolean last = attempt >= retry.attempts();
+            requests.incrementAndGet();
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (HttpTimeoutException e) {
+                if (e instanceof HttpConnectTimeoutException && !last) {
+                    backoff = pause(backoff, backoff, retry);
+                    continue;
+                }
+                if (e instanceof HttpConnectTimeoutException) {
+                    throw unreachable(e, attempt);
+                }
+                throw new RegistryException("schema registry at " + baseUrl + " did not answer " + what + " within "
+                        + timeout.toMillis() + " ms; check that it is healthy and that --registry-url points at it", e);
+            } catch (IOException e) {
+                if (!last) {
+                    backoff = pause(backoff, backoff, retry);
+                    continue;
+                }
+                throw unreachable(e, attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException("interrupted while waiting for the schema registry at " + baseUrl
+                        + " to answer " + what, e);
+            }
+            int status = response.statusCode();
+            if ((status >= 500 || status == 429) && !last) {
+                long wait = status == 429 ? retryAfterMillis(response, backoff) : backoff;
+                backoff = pause(wait, backoff, retry);
+                continue;
+            }
+            JsonNode body = parse(response.body());
+            if (status / 100 == 2 && body != null) {
+                return body;
+            }
+            if (status / 100 == 2) {
+                throw new RegistryException("schema registry at " + baseUrl + " answered " + what
+                        + " with HTTP " + status + " but no JSON: " + abbreviate(response.body())
+                        + "; is --registry-url the registry's Confluent API root?", status, RegistryException.NONE);
+            }
+            RegistryException refused = refused(what, subject, schemaId, status, body, response.body());
+            if ((status >= 500 || status == 429) && attempt > 1) {
+                return rethrowWithAttempts(refused, attempt);
+            }
+            throw refused;
         }
-        int status = response.statusCode();
-        JsonNode body = parse(response.body());
-        if (status / 100 == 2 && body != null) {
-            return body;
-        }
-        if (status / 100 == 2) {
-            throw new RegistryException("schema registry at " + baseUrl + " answered " + what
-                    + " with HTTP " + status + " but no JSON: " + abbreviate(response.body())
-                    + "; is --registry-url the registry's Confluent API root?", status, RegistryException.NONE);
-        }
-        throw refused(what, subject, schemaId, status, body, response.body());
     }
 
-    private RegistryException unreachable(IOException e) {
+    private static JsonNode rethrowWithAttempts(RegistryException e, int attempts) {
+        throw new RegistryException(e.getMessage() + " (gave up after " + attempts + " attempts)", e.status(),
+                e.errorCode());
+    }
+
+    /** Sleeps {@code millis} (capped) and returns the next backoff. */
+    private static long pause(long millis, long backoff, RegistrySettings.Retry retry) {
+        long cap = retry.maxBackoff().toMillis();
+        try {
+            Thread.sleep(Math.max(0, Math.min(millis, cap)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while waiting to retry the schema registry", e);
+        }
+        return Math.min(Math.max(1, backoff) * 2, Math.max(cap, 1));
+    }
+
+    private static long retryAfterMillis(HttpResponse<String> response, long fallback) {
+        return response.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Long.parseLong(v.strip()) * 1000;
+            } catch (NumberFormatException e) {
+                return fallback; // an HTTP date: use our own backoff
+            }
+        }).orElse(fallback);
+    }
+
+    private RegistryException unreachable(IOException e, int attempts) {
         return new RegistryException("schema registry at " + baseUrl + " is unreachable (" + describe(e)
+                + (attempts > 1 ? "; tried " + attempts + " times" : "")
                 + "); check --registry-url and that the registry is running", e);
     }
 
@@ -225,6 +356,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
         if (errorCode == UNKNOWN_SCHEMA_ID) {
             prefix = "schema id " + schemaId + " is not known to the registry at "
                     + baseUrl + "; was the record written against another registry?";
+        } else if (status == 401) {
+            prefix = "schema registry at " + baseUrl + " did not accept the credentials for " + what
+                    + " (unauthenticated); check " + settings.auth().optionToCheck();
+        } else if (status == 403) {
+            prefix = "schema registry at " + baseUrl + " authenticated the request but forbids " + what
+                    + "; the account needs rights on " + (subject != null ? "subject '" + subject + "'" : "schemas")
+                    + "; check " + settings.auth().optionToCheck();
         } else if (status == 409) {
             prefix = "schema registry at " + baseUrl + " refused the schema for subject '" + subject
                     + "' as incompatible with the subject's earlier versions; evolve the schema compatibly"

@@ -54,6 +54,27 @@ record TestFrame(
                 hasVlan, vlanTci, vlanTpid, rxHash, packetType, bytes);
     }
 
+    TestFrame withInterface(int index) {
+        return new TestFrame(timestampNanos, timestampSource, captureLength, wireLength, index,
+                hasVlan, vlanTci, vlanTpid, rxHash, packetType, bytes);
+    }
+
+    /** The frame as a FrameBatch item, built through Avro's builder. */
+    dev.capstream.avro.BatchFrame expectedInBatch() {
+        byte[] data = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return dev.capstream.avro.BatchFrame.newBuilder()
+                .setTimestamp(Instant.ofEpochSecond(0, timestampNanos))
+                .setTimestampSource(dev.capstream.avro.TimestampSource.valueOf(timestampSource.name()))
+                .setInterfaceIndex(interfaceIndex)
+                .setCapturedLength(captureLength)
+                .setWireLength(wireLength)
+                .setVlan(hasVlan ? new Vlan(vlanTpid, vlanTci) : null)
+                .setRxhash(rxHash & 0xFFFF_FFFFL)
+                .setDirection(packetType >= 0 && packetType < 8 ? Direction.values()[packetType] : Direction.UNKNOWN)
+                .setData(ByteBuffer.wrap(data))
+                .build();
+    }
+
     /** What a consumer should read back, built independently of the encoder through Avro's builder. */
     CapturedFrame expected(String host, String split, String iface, int linkType, long sequence, long drops) {
         byte[] data = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);

@@ -158,6 +158,50 @@ class SchemaRegistryClientIT {
         }
     }
 
+    @Test
+    void checksCompatibilityAgainstTheLatestVersionWithTheRegistrysReasons() {
+        String subject = SchemaRegistryClient.topicValueSubject("compat-check");
+        Schema v1 = SchemaBuilder.record("Reading").namespace("test").fields().requiredInt("celsius").endRecord();
+        Schema compatible = SchemaBuilder.record("Reading").namespace("test").fields()
+                .requiredInt("celsius").name("unit").type().stringType().stringDefault("C").endRecord();
+        Schema incompatible = SchemaBuilder.record("Reading").namespace("test").fields()
+                .requiredInt("celsius").requiredString("unit").endRecord();
+        try (SchemaRegistryClient client = new SchemaRegistryClient(registry.confluentUrl())) {
+            assertThat(client.checkCompatibility(subject, v1).compatible()).as("a subject with no version yet").isTrue();
+            client.register(subject, v1);
+
+            assertThat(client.checkCompatibility(subject, compatible).compatible()).isTrue();
+            SchemaRegistryClient.Compatibility verdict = client.checkCompatibility(subject, incompatible);
+            assertThat(verdict.compatible()).isFalse();
+        }
+    }
+
+    @Test
+    void namesSubjectsByEachStrategyAndRegistersUnderThem() throws Exception {
+        Schema schema = CapturedFrame.getClassSchema();
+        for (SubjectStrategy strategy : SubjectStrategy.values()) {
+            RegistrySettings settings = RegistrySettings.of(registry.confluentUrl()).withSubjectStrategy(strategy);
+            try (SchemaRegistryClient client = new SchemaRegistryClient(settings)) {
+                String subject = client.valueSubject("strategies", schema);
+                assertThat(subject).isEqualTo(switch (strategy) {
+                    case TOPIC_NAME -> "strategies-value";
+                    case RECORD_NAME -> "dev.capstream.avro.CapturedFrame";
+                    case TOPIC_RECORD_NAME -> "strategies-dev.capstream.avro.CapturedFrame";
+                });
+                int id = client.registerValue("strategies", schema);
+                assertThat(subjectsOf(id)).contains(subject);
+            }
+        }
+    }
+
+    /** The subjects the registry lists, asked without the client. */
+    private static String subjectsOf(int id) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(registry.confluentUrl() + "/subjects")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
     /** What the registry itself says to the same request, asked without the client. */
     private static String rawRegistrationMessage(String subject, Schema schema) throws Exception {
         ObjectMapper json = new ObjectMapper();
