@@ -43,14 +43,15 @@ final class CaptureReaderMetrics {
 
     /** Starts the gauges of a split whose capture reader was just opened. */
     void opened(CaptureSplit split, SplitReader reader) {
-        SplitStats stats = new SplitStats(reader, split.kernelDropsBefore());
-        SplitStats previous = splits.put(split.splitId(), stats);
-        if (previous != null) {
-            previous.reader = reader; // the same split again on this reader: the gauges already exist
-            previous.kernelDropsBefore = split.kernelDropsBefore();
-            splits.put(split.splitId(), previous);
+        SplitStats known = splits.get(split.splitId());
+        if (known != null) {
+            // the same split again on this reader: its gauges exist, point them at the new reader
+            known.reader = reader;
+            known.kernelDropsBefore = split.kernelDropsBefore();
             return;
         }
+        SplitStats stats = new SplitStats(reader, split.kernelDropsBefore());
+        splits.put(split.splitId(), stats);
         MetricGroup g = splitsGroup.addGroup("split", split.splitId());
         g.gauge("kernelPackets", () -> stats.current().kernelPackets());
         g.gauge("kernelDrops", () -> stats.kernelDropsBefore + stats.current().kernelDrops());

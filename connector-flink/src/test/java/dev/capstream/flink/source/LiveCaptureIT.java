@@ -323,6 +323,7 @@ class LiveCaptureIT {
                 sink.delayMillis(20);
                 Flows.send(injector, 0, burst, 1_000);
                 Thread.sleep(1_000);
+                assertThat(gauge(job, "pendingRecords")).as("frames waiting in the full ring").isPositive();
                 sink.delayMillis(0);
 
                 Waiting.until(Duration.ofSeconds(30), "the job to drain what it kept",
@@ -349,14 +350,17 @@ class LiveCaptureIT {
         }
     }
 
-    /** A capture source gauge of the job (summed over splits). */
+    /** A capture source gauge of the job (summed over splits); fails when the job has none of that name. */
     static long gauge(JobClient job, String name) {
         long sum = 0;
+        int found = 0;
         for (Map.Entry<String, Metric> e : METRICS.findMetrics(job.getJobID(), name).entrySet()) {
             if (e.getKey().endsWith("." + name) && e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
                 sum += n.longValue();
+                found++;
             }
         }
+        assertThat(found).as("gauges named " + name).isPositive();
         return sum;
     }
 }
