@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
@@ -89,7 +88,10 @@ public final class FrameDecoder {
                 throw new MalformedRecordException("record value (" + describe(header) + ") has bytes left after"
                         + " the CapturedFrame body: the body was not written with that writer schema");
             }
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+        } catch (MalformedRecordException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Any failure inside the body (lengths past its end, counts beyond Java's limits) is the value's fault.
             throw new MalformedRecordException("record value of " + value.length + " bytes (" + describe(header)
                     + ") has a body that does not match its writer schema: " + e, e);
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericDatumReader;
@@ -117,8 +116,11 @@ public final class RecordDecoder {
                 throw new MalformedRecordException("record value of " + value.length + " bytes has bytes left after its "
                         + reader.kind() + " body: the body was not written with its writer schema");
             }
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                | OutOfMemoryError e) {
+        } catch (MalformedRecordException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Whatever Avro trips over in a body that lies (lengths past the end, counts beyond
+            // Java's limits: UnsupportedOperationException, SystemLimitException, ...) is the value's fault.
             throw new MalformedRecordException("record value of " + value.length + " bytes has a body that does not"
                     + " match its writer schema: " + e, e);
         }

@@ -1,0 +1,134 @@
+package dev.capstream.flink.reader;
+
+import dev.capstream.capture.FrameCursor;
+import dev.capstream.capture.SplitReader;
+import dev.capstream.flink.split.CaptureSplit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flink's side of one capture split, driven by its own fetcher thread: each {@link #fetch()} waits
+ * at most the poll timeout for one block of the ring (or file), converts its frames (copying their
+ * bytes), releases the block and returns the records. While Flink backpressures, the fetcher
+ * blocks on the reader's bounded element queue and stops calling {@code fetch}, so no block is
+ * released: the ring fills and the kernel drops and counts what it cannot hold. Memory stays
+ * bounded by the element queue's capacity times one block.
+ */
+final class CaptureSplitReader<T>
+        implements org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FrameRecord<T>, CaptureSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureSplitReader.class);
+
+    private final ReaderSettings settings;
+    private final FrameConverter<T> converter;
+    private final CaptureReaderMetrics metrics;
+    private final String localHost;
+
+    private CaptureSplit split;
+    private SplitReader reader;
+    private FrameOrigin origin;
+    private long nextSequence;
+    private long framesToSkip;
+    private volatile boolean wokenUp;
+
+    CaptureSplitReader(ReaderSettings settings, FrameConverter<T> converter, CaptureReaderMetrics metrics,
+            String localHost) {
+        this.settings = settings;
+        this.converter = converter;
+        this.metrics = metrics;
+        this.localHost = localHost;
+    }
+
+    @Override
+    public RecordsWithSplitIds<FrameRecord<T>> fetch() {
+        if (reader == null || wokenUp) {
+            wokenUp = false;
+            return nothing();
+        }
+        FrameCursor block = reader.poll(settings.pollTimeoutMillis());
+        if (block == null) {
+            return reader.finished() ? finished() : nothing();
+        }
+        List<FrameRecord<T>> records = new ArrayList<>(block.frameCount());
+        long bytes = 0;
+        try {
+            long kernelDrops = metrics.kernelDrops(split.splitId());
+            while (block.next()) {
+                if (framesToSkip > 0) {
+                    framesToSkip--;
+                    continue;
+                }
+                long sequence = nextSequence++;
+                T value = converter.convert(block, origin, sequence, kernelDrops);
+                int length = block.captureLength();
+                bytes += length;
+                records.add(new FrameRecord<>(value, Math.floorDiv(block.timestampNanos(), 1_000_000L), sequence,
+                        kernelDrops, length));
+            }
+        } finally {
+            reader.release();
+        }
+        metrics.fetched(records.size(), bytes);
+        return new RecordsBySplits<>(Map.of(split.splitId(), records), Set.of());
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<CaptureSplit> change) {
+        if (!(change instanceof SplitsAddition<CaptureSplit> addition)) {
+            throw new UnsupportedOperationException("capture splits cannot be removed from a reader: " + change);
+        }
+        for (CaptureSplit added : addition.splits()) {
+            if (split != null) {
+                throw new IllegalStateException("capture split reader already reads " + split.splitId()
+                        + " and was given " + added.splitId() + ": each split has its own fetcher");
+            }
+            open(added);
+        }
+    }
+
+    private void open(CaptureSplit added) {
+        SplitReader opened = settings.open(added);
+        this.split = added;
+        this.reader = opened;
+        String host = added.kind() == CaptureSplit.Kind.LIVE ? added.host() : localHost;
+        this.origin = new FrameOrigin(host, opened.address().id(), opened);
+        // A live ring cannot rewind: its sequence continues where the checkpoint left it. A file is
+        // read again from the start, skipping what was emitted before the checkpoint.
+        this.nextSequence = added.nextSequence();
+        this.framesToSkip = added.isBounded() ? added.nextSequence() : 0;
+        metrics.opened(added, opened);
+        LOG.info("capture split {} opened: {} (next sequence {})", added.splitId(), opened, nextSequence);
+    }
+
+    @Override
+    public void wakeUp() {
+        // The ring poll cannot be interrupted, but it never waits longer than the poll timeout;
+        // the flag makes the next fetch return at once.
+        wokenUp = true;
+    }
+
+    @Override
+    public void close() {
+        if (reader != null) {
+            reader.close();
+            LOG.info("capture split {} closed: {}", split.splitId(), reader.stats());
+        }
+    }
+
+    private RecordsWithSplitIds<FrameRecord<T>> nothing() {
+        return new RecordsBySplits<>(Map.of(), Set.of());
+    }
+
+    private RecordsWithSplitIds<FrameRecord<T>> finished() {
+        LOG.info("capture split {} reached its end after {} frames", split.splitId(), nextSequence);
+        return new RecordsBySplits<>(Map.of(), Set.of(split.splitId()));
+    }
+}

@@ -1,0 +1,217 @@
+package dev.capstream.flink.source;
+
+import dev.capstream.capture.SplitAddress;
+import dev.capstream.flink.reader.ReaderSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Builds a {@link CaptureSource}, checking every option when {@link #build()} is called so that a
+ * mistake fails the job's construction with a message naming the option, not a task at runtime.
+ *
+ * <pre>{@code
+ * CaptureSource live = CaptureSource.builder()
+ *         .hosts("probe-1", "probe-2").interfaces("eth0").fanoutMembers(2).build();
+ * CaptureSource replay = CaptureSource.builder().pcapFiles(Path.of("/data/a.pcapng")).build();
+ * }</pre>
+ */
+public final class CaptureSourceBuilder {
+
+    private static final int MAX_FANOUT_MEMBERS = 1024;
+
+    private final Configuration options = new Configuration();
+
+    CaptureSourceBuilder() {
+    }
+
+    /** Capture hosts, as Flink reports their task managers' locations ({@code taskmanager.host}). */
+    public CaptureSourceBuilder hosts(String... hosts) {
+        options.set(CaptureSourceOptions.HOSTS, List.of(hosts));
+        return this;
+    }
+
+    /** Interfaces to capture on every host. */
+    public CaptureSourceBuilder interfaces(String... interfaces) {
+        options.set(CaptureSourceOptions.INTERFACES, List.of(interfaces));
+        return this;
+    }
+
+    /** Fanout members (splits) per interface and host; default 1. */
+    public CaptureSourceBuilder fanoutMembers(int members) {
+        options.set(CaptureSourceOptions.FANOUT_MEMBERS, members);
+        return this;
+    }
+
+    /**
+     * pcap/pcapng files to replay, one split each; makes the source bounded. A directory stands
+     * for the {@code *.pcap}, {@code *.pcapng} and {@code *.cap} files in it when the job starts.
+     */
+    public CaptureSourceBuilder pcapFiles(Path... files) {
+        options.set(CaptureSourceOptions.PCAP_FILES, Arrays.stream(files).map(Path::toString).toList());
+        return this;
+    }
+
+    /** Pacing of file splits: 0 as fast as possible (default), 1 the recorded speed, 2 twice that. */
+    public CaptureSourceBuilder replaySpeed(double speed) {
+        options.set(CaptureSourceOptions.PCAP_REPLAY_SPEED, speed);
+        return this;
+    }
+
+    /** Ring geometry of every live split (see {@link CaptureSourceOptions#RING_BLOCK_SIZE} and count). */
+    public CaptureSourceBuilder ring(MemorySize blockSize, int blockCount) {
+        options.set(CaptureSourceOptions.RING_BLOCK_SIZE, blockSize);
+        options.set(CaptureSourceOptions.RING_BLOCK_COUNT, blockCount);
+        return this;
+    }
+
+    /** The kernel hands over a partly filled block after this long (the latency bound). */
+    public CaptureSourceBuilder ringBlockTimeout(Duration timeout) {
+        options.set(CaptureSourceOptions.RING_BLOCK_TIMEOUT, timeout);
+        return this;
+    }
+
+    /** Longest wait of one fetch for a block. */
+    public CaptureSourceBuilder pollTimeout(Duration timeout) {
+        options.set(CaptureSourceOptions.POLL_TIMEOUT, timeout);
+        return this;
+    }
+
+    /** Sets every {@link CaptureSourceOptions} option present in {@code config} (as the SQL connector does). */
+    public CaptureSourceBuilder configure(ReadableConfig config) {
+        copy(config, CaptureSourceOptions.HOSTS);
+        copy(config, CaptureSourceOptions.INTERFACES);
+        copy(config, CaptureSourceOptions.FANOUT_MEMBERS);
+        copy(config, CaptureSourceOptions.PCAP_FILES);
+        copy(config, CaptureSourceOptions.PCAP_REPLAY_SPEED);
+        copy(config, CaptureSourceOptions.RING_BLOCK_SIZE);
+        copy(config, CaptureSourceOptions.RING_BLOCK_COUNT);
+        copy(config, CaptureSourceOptions.RING_BLOCK_TIMEOUT);
+        copy(config, CaptureSourceOptions.POLL_TIMEOUT);
+        return this;
+    }
+
+    private <V> void copy(ReadableConfig from, ConfigOption<V> option) {
+        from.getOptional(option).ifPresent(v -> options.set(option, v));
+    }
+
+    /** Checks the options and builds the source. */
+    public CaptureSource build() {
+        return new CaptureSource(spec());
+    }
+
+    /**
+     * Checks the options and returns what they describe, for sources of other record types.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong and how to fix it
+     */
+    public CaptureSourceSpec spec() {
+        List<String> hosts = options.getOptional(CaptureSourceOptions.HOSTS).orElse(List.of());
+        List<String> interfaces = options.getOptional(CaptureSourceOptions.INTERFACES).orElse(List.of());
+        List<String> files = options.getOptional(CaptureSourceOptions.PCAP_FILES).orElse(List.of());
+        int members = options.get(CaptureSourceOptions.FANOUT_MEMBERS);
+        boolean live = !hosts.isEmpty() || !interfaces.isEmpty();
+        if (live && !files.isEmpty()) {
+            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.PCAP_FILES.key()
+                    + "' makes a bounded replay and '" + CaptureSourceOptions.HOSTS.key() + "'/'"
+                    + CaptureSourceOptions.INTERFACES.key() + "' a live capture; one source cannot be both."
+                    + " Build two sources and union them if you need both");
+        }
+        if (!live && files.isEmpty()) {
+            throw new IllegalArgumentException("capture source: nothing to read. Name '"
+                    + CaptureSourceOptions.HOSTS.key() + "' and '" + CaptureSourceOptions.INTERFACES.key()
+                    + "' for live capture, or '" + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
+        }
+        if (live) {
+            checkLive(hosts, interfaces, members);
+        } else {
+            checkFiles(files);
+        }
+        return new CaptureSourceSpec(hosts, interfaces, members, files, readerSettings());
+    }
+
+    private static void checkLive(List<String> hosts, List<String> interfaces, int members) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("capture source: interfaces " + interfaces + " are named but no '"
+                    + CaptureSourceOptions.HOSTS.key() + "': name the hosts that own them, as Flink reports their"
+                    + " task managers (taskmanager.host)");
+        }
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("capture source: hosts " + hosts + " are named but no '"
+                    + CaptureSourceOptions.INTERFACES.key() + "': name the interfaces to capture, e.g. eth0");
+        }
+        noBlanksOrDuplicates(CaptureSourceOptions.HOSTS, hosts);
+        noBlanksOrDuplicates(CaptureSourceOptions.INTERFACES, interfaces);
+        if (members < 1 || members > MAX_FANOUT_MEMBERS) {
+            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.FANOUT_MEMBERS.key()
+                    + "' is " + members + ": need 1 to " + MAX_FANOUT_MEMBERS);
+        }
+        for (String iface : interfaces) {
+            try {
+                SplitAddress.AfPacket.of(iface);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.INTERFACES.key()
+                        + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void checkFiles(List<String> files) {
+        noBlanksOrDuplicates(CaptureSourceOptions.PCAP_FILES, files);
+        for (String file : files) {
+            Path path = Path.of(file);
+            if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
+                throw new IllegalArgumentException("capture source: pcap file '" + file + "' "
+                        + (Files.exists(path) ? "is neither a file nor a directory" : "does not exist")
+                        + " (resolved to " + path.toAbsolutePath() + "); every task manager must be able to read it");
+            }
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException("capture source: pcap file '" + file
+                        + "' is not readable by this user; fix its permissions");
+            }
+        }
+    }
+
+    private static void noBlanksOrDuplicates(ConfigOption<List<String>> option, List<String> values) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (String value : values) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("capture source: '" + option.key() + "' has an empty entry: "
+                        + values);
+            }
+            if (!seen.add(value)) {
+                throw new IllegalArgumentException("capture source: '" + option.key() + "' names '" + value
+                        + "' twice: " + values);
+            }
+        }
+    }
+
+    private ReaderSettings readerSettings() {
+        MemorySize blockSize = options.get(CaptureSourceOptions.RING_BLOCK_SIZE);
+        if (blockSize.getBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.RING_BLOCK_SIZE.key()
+                    + "' of " + blockSize + " is too large: blocks are at most 1 GiB");
+        }
+        Duration blockTimeout = options.get(CaptureSourceOptions.RING_BLOCK_TIMEOUT);
+        Duration pollTimeout = options.get(CaptureSourceOptions.POLL_TIMEOUT);
+        try {
+            return new ReaderSettings((int) blockSize.getBytes(), options.get(CaptureSourceOptions.RING_BLOCK_COUNT),
+                    (int) Math.min(Integer.MAX_VALUE, blockTimeout.toMillis()), pollTimeout.toMillis(),
+                    options.get(CaptureSourceOptions.PCAP_REPLAY_SPEED));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("capture source: options '" + CaptureSourceOptions.RING_BLOCK_SIZE.key()
+                    + "', '" + CaptureSourceOptions.RING_BLOCK_COUNT.key() + "', '"
+                    + CaptureSourceOptions.RING_BLOCK_TIMEOUT.key() + "', '" + CaptureSourceOptions.POLL_TIMEOUT.key()
+                    + "' or '" + CaptureSourceOptions.PCAP_REPLAY_SPEED.key()
+                    + "': " + e.getMessage(), e);
+        }
+    }
+}

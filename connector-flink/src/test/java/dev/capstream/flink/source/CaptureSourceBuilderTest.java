@@ -1,0 +1,126 @@
+package dev.capstream.flink.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.capstream.flink.split.CaptureSplit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptureSourceBuilderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void liveCaptureMakesOneSplitPerHostInterfaceAndMember() {
+        CaptureSource source = CaptureSource.builder().hosts("h1", "h2").interfaces("eth0", "eth1")
+                .fanoutMembers(3).build();
+
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+        assertThat(source.spec().splits()).hasSize(12)
+                .extracting(CaptureSplit::splitId)
+                .contains("h1/afpacket:eth0#0/3", "h2/afpacket:eth1#2/3")
+                .doesNotHaveDuplicates();
+        assertThat(source.getProducedType()).isEqualTo(CapturedFrameTypeInfo.INSTANCE);
+    }
+
+    @Test
+    void filesMakeABoundedSourceWithOneSplitEach() throws Exception {
+        Path a = Files.createFile(dir.resolve("a.pcap"));
+        Path b = Files.createFile(dir.resolve("b.pcapng"));
+
+        CaptureSource source = CaptureSource.builder().pcapFiles(a, b).build();
+
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+        assertThat(source.spec().splits()).extracting(CaptureSplit::splitId).containsExactly("pcap:" + a, "pcap:" + b);
+    }
+
+    @Test
+    void aDirectoryStandsForTheCaptureFilesInItWhenTheJobStarts() throws Exception {
+        CaptureSource source = CaptureSource.builder().pcapFiles(dir).build();
+        Path a = Files.createFile(dir.resolve("a.pcapng"));
+        Path b = Files.createFile(dir.resolve("B.CAP"));
+        Files.createFile(dir.resolve("notes.txt"));
+
+        assertThat(source.spec().splits()).extracting(CaptureSplit::file).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void sqlStyleOptionsConfigureTheSameSource() {
+        Configuration options = Configuration.fromMap(Map.of(
+                "hosts", "h1;h2", "interfaces", "eth0", "fanout-members", "2",
+                "ring.block-size", "256kb", "ring.block-count", "8", "poll-timeout", "50 ms"));
+
+        CaptureSourceSpec spec = CaptureSource.builder().configure(options).spec();
+
+        assertThat(spec.hosts()).containsExactly("h1", "h2");
+        assertThat(spec.splits()).hasSize(4);
+        assertThat(spec.readerSettings().ringBlockSize()).isEqualTo(256 * 1024);
+        assertThat(spec.readerSettings().ringBlockCount()).isEqualTo(8);
+        assertThat(spec.readerSettings().pollTimeoutMillis()).isEqualTo(50);
+    }
+
+    @Test
+    void nothingToReadIsRefusedWithBothWaysToFixIt() {
+        assertThatThrownBy(() -> CaptureSource.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'hosts' and 'interfaces'")
+                .hasMessageContaining("'pcap-files'");
+    }
+
+    @Test
+    void interfacesWithoutHostsAreRefused() {
+        assertThatThrownBy(() -> CaptureSource.builder().interfaces("eth0").build())
+                .hasMessageContaining("no 'hosts'")
+                .hasMessageContaining("taskmanager.host");
+    }
+
+    @Test
+    void liveAndFilesTogetherAreRefused() throws Exception {
+        Path a = Files.createFile(dir.resolve("a.pcap"));
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0").pcapFiles(a).build())
+                .hasMessageContaining("one source cannot be both");
+    }
+
+    @Test
+    void badInterfaceNamesAndDuplicatesAreRefused() {
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("an-interface-name-too-long").build())
+                .hasMessageContaining("'interfaces'")
+                .hasMessageContaining("longer than Linux allows");
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h", "h").interfaces("eth0").build())
+                .hasMessageContaining("names 'h' twice");
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h", " ").interfaces("eth0").build())
+                .hasMessageContaining("empty entry");
+    }
+
+    @Test
+    void fanoutMembersOutOfRangeAreRefused() {
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0").fanoutMembers(0).build())
+                .hasMessageContaining("'fanout-members' is 0");
+    }
+
+    @Test
+    void aBadRingIsRefusedWhereTheJobIsBuilt() {
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0")
+                        .ring(MemorySize.parse("100kb"), 4).build())
+                .hasMessageContaining("'ring.block-size'")
+                .hasMessageContaining("not a power of two");
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0")
+                        .pollTimeout(Duration.ZERO).build())
+                .hasMessageContaining("poll timeout 0 ms is out of range");
+    }
+
+    @Test
+    void aMissingFileIsRefusedWithItsPath() {
+        assertThatThrownBy(() -> CaptureSource.builder().pcapFiles(dir.resolve("gone.pcap")).build())
+                .hasMessageContaining("gone.pcap' does not exist");
+    }
+}
