@@ -4,6 +4,7 @@ import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.SplitReaders;
 import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.afpacket.AfPacketOptions;
 import dev.capstream.capture.afpacket.RingConfig;
 import dev.capstream.capture.pcap.PcapFiles;
 import dev.capstream.capture.pcap.PcapReadOptions;
@@ -43,7 +44,9 @@ public record ReaderSettings(int ringBlockSize, int ringBlockCount, int ringBloc
     /** Opens the capture reader of a split: live rings with these settings, anything else by default. */
     SplitReader open(CaptureSplit split) {
         return switch (split.address()) {
-            case SplitAddress.AfPacket live -> AfPacket.open(live, ring());
+            case SplitAddress.AfPacket live -> AfPacket.open(live, split.fanoutGroup() == CaptureSplit.ENGINE_FANOUT_GROUP
+                    ? AfPacketOptions.defaults().withRing(ring())
+                    : AfPacketOptions.defaults().withRing(ring()).withFanoutGroupId(split.fanoutGroup()));
             case SplitAddress.PcapFile file -> PcapFiles.open(file, PcapReadOptions.defaults().withSpeed(replaySpeed));
             case SplitAddress other -> SplitReaders.open(other);
         };

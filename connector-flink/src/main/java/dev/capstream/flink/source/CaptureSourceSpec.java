@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -55,10 +56,15 @@ public final class CaptureSourceSpec implements Serializable {
                 splits.add(CaptureSplit.file(path));
             }
         }
-        for (String host : hosts) {
-            for (String iface : interfaces) {
+        for (String iface : interfaces) {
+            // One group per interface for this job, named in every member's split, so members that
+            // land in different task managers on one host still share one PACKET_FANOUT group. A
+            // group id is per network namespace: a random one keeps this job's group apart from
+            // another job's on the same interface.
+            int group = fanoutMembers > 1 ? ThreadLocalRandom.current().nextInt(1, 0x10000) : CaptureSplit.ENGINE_FANOUT_GROUP;
+            for (String host : hosts) {
                 for (int member = 0; member < fanoutMembers; member++) {
-                    splits.add(CaptureSplit.live(host, iface, CaptureSplit.ENGINE_FANOUT_GROUP, member, fanoutMembers));
+                    splits.add(CaptureSplit.live(host, iface, group, member, fanoutMembers));
                 }
             }
         }

@@ -1,5 +1,9 @@
 package dev.capstream.flink.source;
 
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -169,9 +173,8 @@ class LiveCaptureIT {
                 awaitProbe(injector, sink, 1_000_000_000L);
                 Flows.send(injector, 0, 100, 150);
                 Waiting.until(Duration.ofSeconds(30), "the first 100 frames", () -> testFrames(sink).size() >= 100);
-                int checkpoints = FailOnceAfterCheckpoint.COMPLETED.get();
-                Waiting.until(Duration.ofSeconds(30), "two checkpoints after the first frames",
-                        () -> FailOnceAfterCheckpoint.COMPLETED.get() >= checkpoints + 2);
+                Waiting.until(Duration.ofSeconds(30), "a completed checkpoint that covers the first frames",
+                        FailOnceAfterCheckpoint::firstFramesCheckpointed);
 
                 injector.send(Flows.frame(100, FailOnceAfterCheckpoint.TRIGGER, 1));
                 Waiting.until(Duration.ofSeconds(30), "the injected failure", FailOnceAfterCheckpoint.FAILED::get);
@@ -209,29 +212,56 @@ class LiveCaptureIT {
     }
 
     /** Fails the job once: on the trigger frame, after a checkpoint completed. */
+    /**
+     * Fails the job once, on the trigger frame, after a checkpoint that covers the first test
+     * frames has completed: one whose barrier reached this map after it had mapped them, so the
+     * source's state in it lies past them.
+     */
     static final class FailOnceAfterCheckpoint extends RichMapFunction<CapturedFrame, CapturedFrame>
-            implements CheckpointListener {
+            implements CheckpointListener, CheckpointedFunction {
         static final long TRIGGER = 999_999_999L;
-        static final AtomicInteger COMPLETED = new AtomicInteger();
+        static final int FIRST_FRAMES = 100;
+        static final AtomicLong FIRST_COVERING_CHECKPOINT = new AtomicLong(Long.MAX_VALUE);
+        static final AtomicLong HIGHEST_COMPLETED = new AtomicLong(-1);
         static final AtomicBoolean FAILED = new AtomicBoolean();
+        private int firstFramesMappedHere;
 
         static void reset() {
-            COMPLETED.set(0);
+            FIRST_COVERING_CHECKPOINT.set(Long.MAX_VALUE);
+            HIGHEST_COMPLETED.set(-1);
             FAILED.set(false);
+        }
+
+        static boolean firstFramesCheckpointed() {
+            return HIGHEST_COMPLETED.get() >= FIRST_COVERING_CHECKPOINT.get();
         }
 
         @Override
         public CapturedFrame map(CapturedFrame frame) {
-            if (COMPLETED.get() > 0 && dev.capstream.capture.lab.TestFrames.sequenceOf(frame.getData().array()) == TRIGGER
-                    && FAILED.compareAndSet(false, true)) {
+            long sequence = dev.capstream.capture.lab.TestFrames.sequenceOf(frame.getData().array());
+            if (sequence >= 0 && sequence < FIRST_FRAMES) {
+                firstFramesMappedHere++;
+            }
+            if (sequence == TRIGGER && firstFramesCheckpointed() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure after a checkpoint (test)");
             }
             return frame;
         }
 
         @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            if (firstFramesMappedHere >= FIRST_FRAMES) {
+                FIRST_COVERING_CHECKPOINT.accumulateAndGet(context.getCheckpointId(), Math::min);
+            }
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) {
+        }
+
+        @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            COMPLETED.incrementAndGet();
+            HIGHEST_COMPLETED.accumulateAndGet(checkpointId, Math::max);
         }
     }
 
