@@ -1,0 +1,463 @@
+package dev.capstream.connect;
+
+import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.afpacket.AfPacketOptions;
+import dev.capstream.capture.afpacket.CaptureFilter;
+import dev.capstream.capture.afpacket.FanoutMode;
+import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.capture.afpacket.TimestampMode;
+import dev.capstream.pipeline.PollGovernor;
+import dev.capstream.pipeline.RecordKeying;
+import dev.capstream.pipeline.RecordMode;
+import dev.capstream.registry.RegistrySettings;
+import dev.capstream.registry.SubjectStrategy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Every option of the capstream source connector, in one {@link ConfigDef}: each with a type, a
+ * default, a validator, documentation and a group. Single-field checks live in the validators;
+ * checks between fields are in {@link CrossFieldChecks}, run by the connector's {@code validate()}
+ * and again when the connector starts.
+ */
+public final class CaptureSourceConfig extends AbstractConfig {
+
+    // Groups, in the order the worker's UI shows them.
+    static final String GROUP_CAPTURE = "Capture";
+    static final String GROUP_RING = "Ring";
+    static final String GROUP_RECORDS = "Records";
+    static final String GROUP_REGISTRY = "Schema registry";
+    static final String GROUP_BACKPRESSURE = "Backpressure";
+
+    public static final String INTERFACES = "capture.interfaces";
+    public static final String SPLITS = "capture.splits";
+    public static final String FANOUT_MEMBERS = "capture.fanout.members";
+    public static final String FANOUT_MODE = "capture.fanout.mode";
+    public static final String FANOUT_GROUP_ID = "capture.fanout.group.id";
+    public static final String FANOUT_DEFRAG = "capture.fanout.defrag";
+    public static final String FANOUT_ROLLOVER = "capture.fanout.rollover";
+    public static final String FILTER = "capture.filter";
+    public static final String FILTER_BPF = "capture.filter.bpf";
+    public static final String SNAPLEN = "capture.snaplen";
+    public static final String PROMISC = "capture.promisc";
+    public static final String VLAN_RESTORE = "capture.vlan.restore";
+    public static final String TIMESTAMPS = "capture.timestamps";
+
+    public static final String RING_BLOCK_SIZE = "capture.ring.block.size";
+    public static final String RING_BLOCKS = "capture.ring.blocks";
+    public static final String RING_BLOCK_TIMEOUT_MS = "capture.ring.block.timeout.ms";
+
+    public static final String TOPIC = "topic";
+    public static final String RECORD_MODE = "record.mode";
+    public static final String BATCH_MAX_FRAMES = "record.batch.max.frames";
+    public static final String BATCH_MAX_BYTES = "record.batch.max.bytes";
+    public static final String BATCH_LINGER_MS = "record.batch.linger.ms";
+    public static final String RECORD_KEY = "record.key";
+    public static final String VALUE_FORMAT = "value.format";
+    public static final String VALUE_BYTES_FRAMING = "value.bytes.framing";
+
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_SUBJECT_STRATEGY = "registry.subject.strategy";
+    public static final String REGISTRY_BASIC_AUTH = "registry.basic.auth.user.info";
+    public static final String REGISTRY_BEARER_TOKEN = "registry.bearer.token";
+    public static final String REGISTRY_CA_FILE = "registry.ssl.ca.location";
+    public static final String REGISTRY_TRUSTSTORE = "registry.ssl.truststore.location";
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "registry.ssl.truststore.password";
+    public static final String REGISTRY_TIMEOUT_MS = "registry.timeout.ms";
+
+    public static final String MAX_UNACKED_FRAMES = "backpressure.max.unacked.frames";
+    public static final String MAX_UNACKED_BYTES = "backpressure.max.unacked.bytes";
+    public static final String HIGH_WATER = "backpressure.high.water";
+    public static final String LOW_WATER = "backpressure.low.water";
+    public static final String RING_POLL_TIMEOUT_MS = "backpressure.ring.poll.timeout.ms";
+    public static final String RING_POLL_TIMEOUT_MAX_MS = "backpressure.ring.poll.timeout.max.ms";
+    public static final String POLL_MAX_RECORDS = "poll.max.records";
+    public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+
+    // Set by the connector for each task; not for users.
+    static final String TASK_SPLIT = "capstream.task.split";
+    static final String TASK_FANOUT_GROUP_ID = "capstream.task.fanout.group.id";
+
+    static final int MAX_MEMBERS = 256;
+    static final int DERIVED_GROUP_ID = -1;
+
+    private static final ConfigDef CONFIG_DEF = define();
+    private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
+            .defineInternal(TASK_SPLIT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH)
+            .defineInternal(TASK_FANOUT_GROUP_ID, Type.INT, AfPacketOptions.AUTO_GROUP_ID, Importance.LOW);
+
+    private CaptureSourceConfig(ConfigDef def, Map<String, String> props) {
+        super(def, props, false);
+    }
+
+    /** The connector's view: the user's options, checked field by field and across fields. */
+    public static CaptureSourceConfig of(Map<String, String> props) {
+        CaptureSourceConfig config = new CaptureSourceConfig(CONFIG_DEF, props);
+        List<CrossFieldChecks.Problem> problems = CrossFieldChecks.problems(config);
+        if (!problems.isEmpty()) {
+            throw new ConfigException("capstream source connector configuration is not usable: "
+                    + String.join("; ", problems.stream().map(Object::toString).toList()));
+        }
+        return config;
+    }
+
+    /** Parsed field by field only: {@link CrossFieldChecks#validate} adds the rest. */
+    static CaptureSourceConfig forValidation(Map<String, String> props) {
+        return new CaptureSourceConfig(CONFIG_DEF, props);
+    }
+
+    /** A task's view: the connector's options plus the split the connector gave it. */
+    static CaptureSourceConfig forTask(Map<String, String> props) {
+        return new CaptureSourceConfig(TASK_CONFIG_DEF, props);
+    }
+
+    /** The definition of every option (a copy: callers may not change the connector's). */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG_DEF);
+    }
+
+    static ConfigDef sharedConfigDef() {
+        return CONFIG_DEF;
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(INTERFACES, Type.LIST, "", Validators.interfaceList(), Importance.HIGH,
+                "Interfaces to capture on (AF_PACKET), comma-separated. IF captures with "
+                        + FANOUT_MEMBERS + " fanout members; IF:N gives this interface N members (e.g. eth0:4). Every"
+                        + " member is one split and one task. Either this or " + SPLITS + " must name something.",
+                GROUP_CAPTURE, ++order, Width.LONG, "Interfaces");
+        def.define(SPLITS, Type.LIST, "", Validators.splitList(), Importance.MEDIUM,
+                "Further capture splits, comma-separated, one task each: rdma:DEVICE[:PORT] (an RDMA port's"
+                        + " sniffer), pcap:PATH (a pcap/pcapng file on the worker's host, read once) or"
+                        + " afpacket:IF[#MEMBER/MEMBERS].",
+                GROUP_CAPTURE, ++order, Width.LONG, "Other splits");
+        def.define(FANOUT_MEMBERS, Type.INT, 1, ConfigDef.Range.between(1, MAX_MEMBERS), Importance.HIGH,
+                "Fanout members (sockets, rings, tasks) per interface listed without :N. Each member is a task:"
+                        + " tasks.max must be at least the number of splits.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout members");
+        def.define(FANOUT_MODE, Type.STRING, "hash", Validators.parsed(FanoutMode::parse), Importance.MEDIUM,
+                "How the members of an interface share its frames: hash (per flow), lb (round robin), cpu, rnd, qm"
+                        + " (NIC receive queue).",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout mode", Validators.recommend("hash", "lb", "cpu", "rnd", "qm"));
+        def.define(FANOUT_GROUP_ID, Type.INT, DERIVED_GROUP_ID, ConfigDef.Range.between(DERIVED_GROUP_ID, 0xFFFF),
+                Importance.LOW,
+                "PACKET_FANOUT group id of the first interface (the next interfaces take the following ids). -1"
+                        + " derives one from the connector name and the interface, so every task of the connector"
+                        + " joins the same group wherever it starts; set it when that id clashes with another program's.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout group id");
+        def.define(FANOUT_DEFRAG, Type.BOOLEAN, true, null, Importance.LOW,
+                "Reassemble IP fragments before choosing a member, so all fragments of a datagram reach the same one.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout defrag");
+        def.define(FANOUT_ROLLOVER, Type.BOOLEAN, false, null, Importance.LOW,
+                "Pass frames on to another member when one member's ring is full (breaks per-flow order).",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout rollover");
+        def.define(FILTER, Type.STRING, "", Validators.blankOr(CaptureFilter::expression), Importance.MEDIUM,
+                "tcpdump filter expression run in the kernel, e.g. 'udp port 53' (needs libpcap0.8 on the worker's"
+                        + " host). Empty captures every frame.",
+                GROUP_CAPTURE, ++order, Width.LONG, "Filter");
+        def.define(FILTER_BPF, Type.STRING, "", Validators.blankOr(CaptureFilter::program), Importance.LOW,
+                "Classic BPF program in 'tcpdump -ddd' form (commas or newlines between instructions), run in the"
+                        + " kernel; no libpcap needed. Use this or " + FILTER + ", not both.",
+                GROUP_CAPTURE, ++order, Width.LONG, "Filter (BPF)");
+        def.define(SNAPLEN, Type.INT, 0, Validators.snaplen(), Importance.MEDIUM,
+                "Keep at most this many bytes of each frame (the wire length is still recorded): 0 keeps whole"
+                        + " frames, else " + AfPacketOptions.MIN_SNAPLEN + " to " + AfPacketOptions.MAX_SNAPLEN + ".",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Snap length");
+        def.define(PROMISC, Type.BOOLEAN, false, null, Importance.MEDIUM,
+                "Put the interfaces in promiscuous mode while the task captures (undone when it stops).",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Promiscuous");
+        def.define(VLAN_RESTORE, Type.BOOLEAN, true, null, Importance.LOW,
+                "Put the VLAN tag the kernel stripped back into the frame bytes, as libpcap does.",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Restore VLAN tags");
+        def.define(TIMESTAMPS, Type.STRING, "software", Validators.parsed(TimestampMode::parse), Importance.LOW,
+                "software (the kernel's receive time, ns) or hardware (the NIC's clock where it stamps frames).",
+                GROUP_CAPTURE, ++order, Width.SHORT, "Timestamps", Validators.recommend("software", "hardware"));
+
+        order = 0;
+        def.define(RING_BLOCK_SIZE, Type.INT, RingConfig.DEFAULT_BLOCK_SIZE, Validators.blockSize(), Importance.MEDIUM,
+                "Bytes per ring block of each member: a power of two and a multiple of the page size.",
+                GROUP_RING, ++order, Width.SHORT, "Ring block size");
+        def.define(RING_BLOCKS, Type.INT, RingConfig.DEFAULT_BLOCK_COUNT, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "Blocks per member's ring. Block size x blocks is what a burst (or a slow Kafka) can fill before"
+                        + " the kernel drops frames.",
+                GROUP_RING, ++order, Width.SHORT, "Ring blocks");
+        def.define(RING_BLOCK_TIMEOUT_MS, Type.INT, RingConfig.DEFAULT_BLOCK_TIMEOUT_MILLIS,
+                ConfigDef.Range.between(0, RingConfig.MAX_BLOCK_TIMEOUT_MILLIS), Importance.LOW,
+                "The kernel hands a partly filled block over after this many ms: the latency bound on a quiet link.",
+                GROUP_RING, ++order, Width.SHORT, "Ring block timeout (ms)");
+
+        order = 0;
+        def.define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
+                Importance.HIGH, "Kafka topic the records are written to.",
+                GROUP_RECORDS, ++order, Width.MEDIUM, "Topic");
+        def.define(RECORD_MODE, Type.STRING, "frame", Validators.oneOf("frame", "batch"), Importance.HIGH,
+                "frame: one record per frame (CapturedFrame). batch: one record per batch of a split's frames"
+                        + " (FrameBatch), cut at " + BATCH_MAX_FRAMES + ", " + BATCH_MAX_BYTES + " or " + BATCH_LINGER_MS + ".",
+                GROUP_RECORDS, ++order, Width.SHORT, "Record mode", Validators.recommend("frame", "batch"));
+        def.define(BATCH_MAX_FRAMES, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Batch mode: frames at which a batch is cut.", GROUP_RECORDS, ++order, Width.SHORT, "Batch frames");
+        def.define(BATCH_MAX_BYTES, Type.INT, 262_144, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "Batch mode: encoded frame bytes at which a batch is cut.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Batch bytes");
+        def.define(BATCH_LINGER_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "Batch mode: how long the first frame of a batch waits for company.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Batch linger (ms)");
+        def.define(RECORD_KEY, Type.STRING, "flow", Validators.parsed(RecordKeying::parse), Importance.MEDIUM,
+                "Record key: flow (a symmetric hash of the frame's flow, so a flow stays in one partition; frame"
+                        + " mode only), split (the split id) or none.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Key", Validators.recommend("flow", "split", "none"));
+        def.define(VALUE_FORMAT, Type.STRING, "struct", Validators.oneOf("struct", "bytes"), Importance.HIGH,
+                "struct: a Connect Struct mirroring the Avro schema, for any converter (JsonConverter, AvroConverter)."
+                        + " bytes: the Avro record pre-encoded by capstream (framing per " + VALUE_BYTES_FRAMING
+                        + "), for value.converter=org.apache.kafka.connect.converters.ByteArrayConverter: the fast path.",
+                GROUP_RECORDS, ++order, Width.SHORT, "Value format", Validators.recommend("struct", "bytes"));
+        def.define(VALUE_BYTES_FRAMING, Type.STRING, "confluent", Validators.oneOf("confluent", "single-object"),
+                Importance.MEDIUM,
+                "Framing of bytes values: confluent (magic byte + the schema id " + REGISTRY_URL + " registers) or"
+                        + " single-object (Avro's C3 01 + schema fingerprint; no registry).",
+                GROUP_RECORDS, ++order, Width.SHORT, "Bytes framing", Validators.recommend("confluent", "single-object"));
+
+        order = 0;
+        def.define(REGISTRY_URL, Type.STRING, "", Validators.httpUrlOrBlank(), Importance.MEDIUM,
+                "Confluent-compatible schema registry the bytes fast path registers its schema with, e.g."
+                        + " http://registry:8081 (Apicurio: .../apis/ccompat/v7). Not used by value.format=struct.",
+                GROUP_REGISTRY, ++order, Width.LONG, "Registry URL");
+        def.define(REGISTRY_SUBJECT_STRATEGY, Type.STRING, "topic", Validators.parsed(SubjectStrategy::parse),
+                Importance.LOW, "Subject naming: topic (<topic>-value), record (the record's full name) or topic-record.",
+                GROUP_REGISTRY, ++order, Width.SHORT, "Subject strategy", Validators.recommend("topic", "record", "topic-record"));
+        def.define(REGISTRY_BASIC_AUTH, Type.PASSWORD, "", Validators.blankPasswordOr(RegistrySettings.Auth.Basic::parse),
+                Importance.LOW, "USER:PASSWORD for the registry's basic authentication.",
+                GROUP_REGISTRY, ++order, Width.MEDIUM, "Basic auth");
+        def.define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, "", null, Importance.LOW,
+                "Bearer token for the registry (use this or basic auth, not both).",
+                GROUP_REGISTRY, ++order, Width.MEDIUM, "Bearer token");
+        def.define(REGISTRY_CA_FILE, Type.STRING, "", null, Importance.LOW,
+                "PEM file of the CA that signed the registry's https certificate.",
+                GROUP_REGISTRY, ++order, Width.LONG, "CA file");
+        def.define(REGISTRY_TRUSTSTORE, Type.STRING, "", null, Importance.LOW,
+                "Truststore (PKCS12, or JKS by the .jks suffix) for the registry's https certificate.",
+                GROUP_REGISTRY, ++order, Width.LONG, "Truststore");
+        def.define(REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", null, Importance.LOW,
+                "Password of " + REGISTRY_TRUSTSTORE + ".", GROUP_REGISTRY, ++order, Width.MEDIUM, "Truststore password");
+        def.define(REGISTRY_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.between(1, 600_000), Importance.LOW,
+                "Bound on connecting to the registry and on each request.",
+                GROUP_REGISTRY, ++order, Width.SHORT, "Registry timeout (ms)");
+
+        order = 0;
+        def.define(MAX_UNACKED_FRAMES, Type.INT, 20_000, ConfigDef.Range.between(1, 10_000_000), Importance.MEDIUM,
+                "Frames a task may have handed over that the worker has not acknowledged yet (queued, or being"
+                        + " produced). At this bound the task stops taking frames off its ring.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Max unacknowledged frames");
+        def.define(MAX_UNACKED_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.between(1024, 1L << 34), Importance.MEDIUM,
+                "Encoded bytes of unacknowledged records a task may hold: with the frame bound, what bounds its"
+                        + " memory.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Max unacknowledged bytes");
+        def.define(HIGH_WATER, Type.DOUBLE, 0.8, ConfigDef.Range.between(0.01, 1.0), Importance.LOW,
+                "Fraction of the unacknowledged bounds above which the task holds its ring back and waits longer"
+                        + " per ring poll.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "High water");
+        def.define(LOW_WATER, Type.DOUBLE, 0.5, ConfigDef.Range.between(0.0, 0.99), Importance.LOW,
+                "Fraction below which a held-back task drains its ring again (must be below the high water).",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Low water");
+        def.define(RING_POLL_TIMEOUT_MS, Type.LONG, 100L, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+                "How long the capture thread waits for a ring block when not held back.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Ring poll timeout (ms)");
+        def.define(RING_POLL_TIMEOUT_MAX_MS, Type.LONG, 1_000L, ConfigDef.Range.between(1, 600_000), Importance.LOW,
+                "Longest wait per ring poll while held back (the wait doubles up to it).",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Max ring poll timeout (ms)");
+        def.define(POLL_MAX_RECORDS, Type.INT, 2_000, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                "Most records one poll() hands the worker.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Max records per poll");
+        def.define(POLL_TIMEOUT_MS, Type.LONG, 500L, ConfigDef.Range.between(1, 60_000), Importance.LOW,
+                "Longest a poll() waits for a first record before returning none (so the worker stays responsive).",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Poll timeout (ms)");
+        return def;
+    }
+
+    // ---- typed views ----------------------------------------------------------------------
+
+    /** The interface entries as given: name and members (the default where no :N). */
+    List<InterfaceEntry> interfaces() {
+        List<InterfaceEntry> out = new ArrayList<>();
+        for (String item : getList(INTERFACES)) {
+            out.add(InterfaceEntry.parse(item, getInt(FANOUT_MEMBERS)));
+        }
+        return out;
+    }
+
+    List<SplitAddress> otherSplits() {
+        return getList(SPLITS).stream().map(SplitAddress::parse).toList();
+    }
+
+    /** Every split of the connector: interface members first, in order, then the other splits. */
+    List<SplitAddress> splits() {
+        List<SplitAddress> splits = new ArrayList<>();
+        for (InterfaceEntry entry : interfaces()) {
+            for (int m = 0; m < entry.members(); m++) {
+                splits.add(new SplitAddress.AfPacket(entry.name(), m, entry.members()));
+            }
+        }
+        splits.addAll(otherSplits());
+        return splits;
+    }
+
+    RingConfig ring() {
+        return RingConfig.of(getInt(RING_BLOCK_SIZE), getInt(RING_BLOCKS), getInt(RING_BLOCK_TIMEOUT_MS));
+    }
+
+    CaptureFilter filter() {
+        String expression = getString(FILTER).strip();
+        String bpf = getString(FILTER_BPF).strip();
+        return !expression.isEmpty() ? CaptureFilter.expression(expression)
+                : !bpf.isEmpty() ? CaptureFilter.program(bpf) : CaptureFilter.NONE;
+    }
+
+    /** The socket options of every AF_PACKET member, with this group id. */
+    AfPacketOptions afPacketOptions(int fanoutGroupId) {
+        return AfPacketOptions.defaults()
+                .withRing(ring())
+                .withSnaplen(getInt(SNAPLEN))
+                .withFanout(FanoutMode.parse(getString(FANOUT_MODE)), getBoolean(FANOUT_DEFRAG), getBoolean(FANOUT_ROLLOVER))
+                .withFanoutGroupId(fanoutGroupId)
+                .withFilter(filter())
+                .withPromiscuous(getBoolean(PROMISC))
+                .withRestoreVlan(getBoolean(VLAN_RESTORE))
+                .withTimestamps(TimestampMode.parse(getString(TIMESTAMPS)));
+    }
+
+    RecordMode recordMode() {
+        return batched()
+                ? RecordMode.batches(getInt(BATCH_MAX_FRAMES), getInt(BATCH_MAX_BYTES), getLong(BATCH_LINGER_MS))
+                : RecordMode.frames();
+    }
+
+    boolean batched() {
+        return getString(RECORD_MODE).strip().equalsIgnoreCase("batch");
+    }
+
+    RecordKeying keying() {
+        return RecordKeying.parse(getString(RECORD_KEY).strip());
+    }
+
+    ValueFormat valueFormat() {
+        if (getString(VALUE_FORMAT).strip().equalsIgnoreCase("struct")) {
+            return ValueFormat.STRUCT;
+        }
+        return getString(VALUE_BYTES_FRAMING).strip().equalsIgnoreCase("single-object")
+                ? ValueFormat.BYTES_SINGLE_OBJECT : ValueFormat.BYTES_CONFLUENT;
+    }
+
+    String topic() {
+        return getString(TOPIC);
+    }
+
+    boolean hasRegistry() {
+        return !getString(REGISTRY_URL).isBlank();
+    }
+
+    RegistrySettings registrySettings() {
+        String basic = getPassword(REGISTRY_BASIC_AUTH).value();
+        String bearer = getPassword(REGISTRY_BEARER_TOKEN).value();
+        RegistrySettings.Auth auth = !basic.isBlank() ? RegistrySettings.Auth.Basic.parse(basic)
+                : !bearer.isBlank() ? new RegistrySettings.Auth.Bearer(bearer) : new RegistrySettings.Auth.None();
+        String ca = getString(REGISTRY_CA_FILE).strip();
+        String truststore = getString(REGISTRY_TRUSTSTORE).strip();
+        RegistrySettings.Trust trust = !ca.isEmpty() ? new RegistrySettings.Trust.PemCa(Path.of(ca))
+                : !truststore.isEmpty() ? new RegistrySettings.Trust.TrustStore(Path.of(truststore),
+                        getPassword(REGISTRY_TRUSTSTORE_PASSWORD).value(),
+                        truststore.toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12")
+                : new RegistrySettings.Trust.JdkDefault();
+        return RegistrySettings.of(getString(REGISTRY_URL).strip())
+                .withSubjectStrategy(SubjectStrategy.parse(getString(REGISTRY_SUBJECT_STRATEGY)))
+                .withAuth(auth)
+                .withTrust(trust)
+                .withTimeout(Duration.ofMillis(getLong(REGISTRY_TIMEOUT_MS)));
+    }
+
+    PollGovernor governor() {
+        return new PollGovernor(getDouble(HIGH_WATER), getDouble(LOW_WATER), getLong(RING_POLL_TIMEOUT_MS),
+                getLong(RING_POLL_TIMEOUT_MAX_MS));
+    }
+
+    int maxUnackedFrames() {
+        return getInt(MAX_UNACKED_FRAMES);
+    }
+
+    long maxUnackedBytes() {
+        return getLong(MAX_UNACKED_BYTES);
+    }
+
+    int pollMaxRecords() {
+        return getInt(POLL_MAX_RECORDS);
+    }
+
+    long pollTimeoutMillis() {
+        return getLong(POLL_TIMEOUT_MS);
+    }
+
+    int fanoutGroupBase() {
+        return getInt(FANOUT_GROUP_ID);
+    }
+
+    SplitAddress taskSplit() {
+        return SplitAddress.parse(getString(TASK_SPLIT));
+    }
+
+    int taskFanoutGroupId() {
+        return getInt(TASK_FANOUT_GROUP_ID);
+    }
+
+    /** What the worker would show for secrets: never their values. */
+    static boolean isSecret(String key) {
+        return CONFIG_DEF.configKeys().get(key) != null && CONFIG_DEF.configKeys().get(key).type == Type.PASSWORD;
+    }
+
+    /** One {@code IF} or {@code IF:N} entry of {@link #INTERFACES}. */
+    record InterfaceEntry(String name, int members) {
+
+        static InterfaceEntry parse(String item, int defaultMembers) {
+            String text = item.strip();
+            String name = text;
+            int members = defaultMembers;
+            int colon = text.lastIndexOf(':');
+            if (colon >= 0) {
+                name = text.substring(0, colon).strip();
+                String count = text.substring(colon + 1).strip();
+                try {
+                    members = Integer.parseInt(count);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + text + "': the part after ':' must be the number of fanout"
+                            + " members, e.g. eth0:4");
+                }
+                if (members < 1 || members > MAX_MEMBERS) {
+                    throw new IllegalArgumentException("'" + text + "': " + members + " fanout members is out of range:"
+                            + " need 1 to " + MAX_MEMBERS);
+                }
+            }
+            // The address checks the name (empty, longer than Linux allows).
+            new SplitAddress.AfPacket(name, 0, members);
+            return new InterfaceEntry(name, members);
+        }
+    }
+
+    /** Redacted props for log lines. */
+    static Map<String, String> redacted(Map<String, String> props) {
+        Map<String, String> out = new LinkedHashMap<>(props);
+        out.replaceAll((k, v) -> isSecret(k) && v != null && !v.isEmpty() ? Password.HIDDEN : v);
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.capstream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The systemd unit's privileges and hardening, read from the file. */
+class SystemdUnitTest {
+
+    static final java.nio.file.Path UNIT = DeployFiles.moduleDir().resolve("systemd/capstream.service");
+
+    /** Key to its values (a key may repeat), outside comments. */
+    static Map<String, List<String>> directives() {
+        Map<String, List<String>> d = new LinkedHashMap<>();
+        for (String line : DeployFiles.read(UNIT).lines().toList()) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || l.startsWith("[")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            d.computeIfAbsent(l.substring(0, eq), k -> new ArrayList<>()).add(l.substring(eq + 1));
+        }
+        return d;
+    }
+
+    static String single(String key) {
+        List<String> values = directives().get(key);
+        assertThat(values).as(key).isNotNull().hasSize(1);
+        return values.getFirst();
+    }
+
+    @Test
+    void aDynamicUserHoldsOnlyCapNetRaw() {
+        assertThat(single("DynamicUser")).isEqualTo("yes");
+        assertThat(single("AmbientCapabilities")).isEqualTo("CAP_NET_RAW");
+        assertThat(single("CapabilityBoundingSet")).isEqualTo("CAP_NET_RAW");
+        assertThat(single("NoNewPrivileges")).isEqualTo("yes");
+        assertThat(directives()).doesNotContainKeys("User", "PrivateUsers");
+    }
+
+    @Test
+    void hardeningThatCaptureSurvivesIsOn() {
+        assertThat(single("ProtectSystem")).isEqualTo("strict");
+        for (String key : List.of("ProtectHome", "PrivateTmp", "ProtectKernelTunables", "ProtectKernelModules",
+                "ProtectControlGroups", "RestrictNamespaces", "LockPersonality")) {
+            assertThat(single(key)).as(key).isEqualTo("yes");
+        }
+        assertThat(single("SystemCallArchitectures")).isEqualTo("native");
+        assertThat(single("RestrictAddressFamilies").split(" "))
+                .containsExactlyInAnyOrder("AF_PACKET", "AF_INET", "AF_INET6", "AF_UNIX", "AF_NETLINK");
+        // the JIT needs writable and executable memory; a network namespace of its own would hide the interfaces
+        assertThat(directives()).doesNotContainKeys("MemoryDenyWriteExecute", "PrivateNetwork");
+    }
+
+    @Test
+    void startsTheDistributionsLauncherWithTheConfigFileAndRestartsOnFailure() {
+        assertThat(single("ExecStart"))
+                .isEqualTo("/opt/capstream/bin/capstream capture --config /etc/capstream/capstream.properties");
+        assertThat(single("Restart")).isEqualTo("on-failure");
+        assertThat(single("RestartPreventExitStatus")).as("exit 2 is a setup error").isEqualTo("2");
+    }
+
+    @Test
+    void stopTimeoutLeavesRoomForTheFlushTimeout() {
+        int flush = Integer.parseInt(CaptureOptions.defaultValue("--flush-timeout"));
+        int stop = Integer.parseInt(single("TimeoutStopSec"));
+        assertThat(stop).as("TimeoutStopSec vs --flush-timeout %d s + JVM stop", flush).isGreaterThanOrEqualTo(flush + 10);
+        int configured = Integer.parseInt(ExampleOptionsTest.distConfig().getProperty("flush-timeout"));
+        assertThat(stop).as("TimeoutStopSec vs the example config's flush-timeout").isGreaterThanOrEqualTo(configured + 10);
+    }
+}
