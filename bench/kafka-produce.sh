@@ -20,6 +20,9 @@ if [ ! -w "$harness" ]; then
   cp -r "$harness" "$work/harness"; harness=$work/harness
 fi
 "$root/capstream" --version >/dev/null   # builds the sidecar now, not inside a measurement
+if [ ! -f "$harness/avro-peer/target/avro-peer-1.jar" ]; then   # the harness's topic admin tool
+  (cd "$harness/avro-peer" && timeout 600 mvn -q -B package -DskipTests)
+fi
 (cd "$harness" && ./broker.sh start)
 trap '(cd "$harness" && ./broker.sh clean) || true' EXIT
 for size in $SIZES; do
@@ -27,7 +30,7 @@ for size in $SIZES; do
   [ -f "$pcap" ] || python3 "$root/bench/make-pcap.py" "$size" "$FRAMES" "$pcap"
   for mode in $MODES; do
     per_record=1; extra=()
-    if [ "$mode" = batch ]; then per_record=1000; extra=(--record-mode batch --batch-frames 1000 --batch-bytes 4194304 --batch-linger 5); fi
+    if [ "$mode" = batch ]; then per_record=1000; extra=(--record-mode batch --batch-frames 1000 --batch-bytes 262144 --batch-linger 5); fi
     (cd "$harness" && python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
         --frames-per-record "$per_record" --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
         --repeats "$REPEATS" --out "$out" -- \

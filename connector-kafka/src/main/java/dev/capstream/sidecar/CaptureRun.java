@@ -146,6 +146,7 @@ final class CaptureRun {
             }
             // The producer checks its settings when built: before the topic is touched.
             Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer());
+            checkBatchFitsARequest(pipeline.mode(), producerConfig);
             sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
             ensureTopic(bootstrap, settings.topic());
 
@@ -350,6 +351,26 @@ final class CaptureRun {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new Main.SetupException("the Kafka producer settings are not usable: " + Main.userMessage(cause)
                     + " (check --producer-property and producer.* in --config)", e);
+        }
+    }
+
+    /**
+     * A batch record larger than the producer's max.request.size can never be sent: every one would
+     * fail. Refuse the setup instead, saying which limit to move. Per frame a batch adds at most a
+     * few dozen bytes of Avro around the frame's own bytes.
+     */
+    private static void checkBatchFitsARequest(RecordMode mode, Map<String, Object> config) {
+        if (!mode.batched()) {
+            return;
+        }
+        long maxRequest = Long.parseLong(String.valueOf(
+                config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")).strip());
+        long worstCase = (long) mode.maxBytes() + 48L * mode.maxFrames() + 16 * 1024;
+        if (worstCase > maxRequest) {
+            throw new Main.SetupException("--batch-bytes " + mode.maxBytes() + " with --batch-frames " + mode.maxFrames()
+                    + " makes records of up to " + worstCase + " bytes, over the producer's max.request.size of "
+                    + maxRequest + ": lower --batch-bytes, or raise max.request.size (--producer-property) and the "
+                    + "topic's max.message.bytes together");
         }
     }
 

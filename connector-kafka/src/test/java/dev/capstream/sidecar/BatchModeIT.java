@@ -93,6 +93,17 @@ class BatchModeIT {
         assertThat(err.toString()).contains("--key flow with --record-mode batch").contains("use --key split or none");
     }
 
+    @Test
+    void batchesThatCannotFitAKafkaRequestAreRefusedBeforeAnythingIsSent() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "capture", "--interface", "lo", "--topic", "t", "--record-mode", "batch",
+                "--batch-bytes", "4194304", "--bootstrap-servers", "127.0.0.1:1", "--metrics-port", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("over the producer's max.request.size of 1048576")
+                .contains("lower --batch-bytes");
+    }
+
     private static List<RecordDecoder.Decoded> readBatches(String bootstrap, String topic) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
