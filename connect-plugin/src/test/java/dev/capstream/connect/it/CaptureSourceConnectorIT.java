@@ -360,6 +360,41 @@ class CaptureSourceConnectorIT {
         }
     }
 
+    @Test
+    void aPcapSplitIsATaskOfItsOwnAndNeedsNoPrivileges() throws Exception {
+        Path file = pluginPath.resolveSibling(pluginPath.getFileName() + "-trace.pcap");
+        var pcap = dev.capstream.capture.lab.CaptureFileBuilder.pcap(java.nio.ByteOrder.LITTLE_ENDIAN, true, 1, 65535);
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] frame = TestFrames.udp(80 + i, i);
+            frames.add(frame);
+            pcap.packet(1_700_000_000_000_000_000L + i * 1_000L, frame.length, frame);
+        }
+        Files.write(file, pcap.toBytes());
+        try {
+            String name = "pcap-split";
+            connect.kafka().createTopic(name, 1);
+            Map<String, String> config = connector(name, name, "", 1);
+            config.put("capture.splits", "pcap:" + file);
+            config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+            config.put("value.converter.schemas.enable", "false");
+            connect.configureConnector(name, config);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "pcap task running");
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            connect.kafka().consume(12, 30_000, name).forEach(records::add);
+            for (int i = 0; i < 12; i++) {
+                JsonNode v = JSON.readTree(records.get(i).value());
+                assertThat(v.get("split").asText()).isEqualTo("pcap:" + file);
+                assertThat(v.get("timestamp").asLong()).as("nanoseconds survive").isEqualTo(1_700_000_000_000_000_000L + i * 1_000L);
+                assertThat(v.get("timestamp_source").asText()).isEqualTo("FILE");
+                assertThat(Base64.getDecoder().decode(v.get("data").asText())).isEqualTo(frames.get(i));
+            }
+            connect.deleteConnector(name);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private static long metric(javax.management.MBeanServer server, ObjectName name, String attribute) throws Exception {
         if (!server.isRegistered(name)) {
             return 0;
