@@ -47,7 +47,7 @@ for m in $MODULES; do
   cp "$m" "$WORK/root/modules/$(printf %02d $i)-$(basename "$m")"
   i=$((i + 1))
 done
-GUEST_CMD="$JAVA_BIN -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx256m --enable-native-access=ALL-UNNAMED -cp $CLASSPATH_ARG dev.capstream.capture.rdma.RxeLoopbackMain rxe0"
+GUEST_CMD="$JAVA_BIN -Djava.io.tmpdir=/run -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx256m --enable-native-access=ALL-UNNAMED -cp $CLASSPATH_ARG dev.capstream.capture.rdma.RxeLoopbackMain rxe0"
 cat > "$WORK/root/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -57,7 +57,8 @@ for m in /modules/*.ko; do insmod \$m || echo "insmod \$m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /mnt/host || { echo "RXE-RESULT: FAIL no virtfs"; poweroff -f; }
 H=/mnt/host
 mount -t proc proc \$H/proc; mount -t sysfs sys \$H/sys; mount -t devtmpfs dev \$H/dev
-mount -t tmpfs tmp \$H/tmp
+# Java needs a writable scratch directory, but /tmp may hold the checkout whose classes run here.
+mount -t tmpfs scratch \$H/run
 chroot \$H /bin/sh -c 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin
   ip link set lo up
   ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up
