@@ -68,7 +68,7 @@ public final class CaptureSourceTask extends SourceTask {
         CaptureSourceConfig config = CaptureSourceConfig.forTask(props);
         AvroTrust.ensure();
         SplitAddress split = config.taskSplit();
-        String host = HostName.get();
+        String host = dev.capstream.pipeline.Hostname.get();
         description = "capstream task for " + split + " on host " + host + " (connector " + props.get("name") + ")";
         reader = open(config, split, host);
         try {

@@ -132,7 +132,7 @@ final class CaptureRun {
         MetricsServer metrics = null;
         Pipeline pipeline = settings.pipeline();
         try {
-            String host = Hostname.get();
+            String host = dev.capstream.pipeline.Hostname.get();
             for (SplitAddress split : settings.splits()) {
                 readers.add(settings.opener().apply(split));
             }

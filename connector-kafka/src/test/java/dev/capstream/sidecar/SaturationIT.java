@@ -46,7 +46,7 @@ class SaturationIT {
         int metricsPort = ChildBroker.freePort();
         Path stdout = Files.createTempFile("capstream-out", ".txt");
         Path stderr = Files.createTempFile("capstream-err", ".txt");
-        ClientQuotaEntity client = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, "capstream-" + Hostname.get()));
+        ClientQuotaEntity client = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, "capstream-" + dev.capstream.pipeline.Hostname.get()));
         try (EmbeddedBroker broker = EmbeddedBroker.start(); VethLab lab = VethLab.create();
                 FrameInjector injector = FrameInjector.open(lab);
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {

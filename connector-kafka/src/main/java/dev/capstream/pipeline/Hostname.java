@@ -1,23 +1,23 @@
-package dev.capstream.connect;
+package dev.capstream.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The name of the host a task captures on, as its records and source partitions carry it. */
-final class HostName {
+/** The capture host's name, as every host of the pipeline stamps it on records and partitions. */
+public final class Hostname {
 
-    private HostName() {}
+    private Hostname() {}
 
-    static String get() {
-        // The kernel's name for the host: no DNS lookup, which can stall on a capture host.
+    public static String get() {
+        // The kernel's own name for the host: no DNS lookup, which can stall on capture hosts.
         try {
             String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
             if (!name.isEmpty()) {
                 return name;
             }
         } catch (IOException ignored) {
-            // not Linux: fall through
+            // not Linux /proc: fall through
         }
         String env = System.getenv("HOSTNAME");
         return env == null || env.isBlank() ? "localhost" : env;
