@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Replay-from-memory -> capstream -> Kafka, measured from the broker side by the shared Kafka
-# harness beside ProducerPerformance --payload-file (the client+broker ceiling) in the same round.
+# Replay-from-memory -> capstream -> Kafka, run by the shared Kafka harness beside
+# ProducerPerformance --payload-file (the client+broker ceiling) in the same round. Compare the
+# "self-reported" column: replay-result.sh prints capstream's steady delivered rate there.
 #   bench/kafka-produce.sh                 # frame and batch mode at 64, 512, 1514 B, 3 rounds
 #   SIZES="64" MODES="batch" REPEATS=1 bench/kafka-produce.sh
 # Needs ../shared/bench/kafka (the harness) beside this repository, python3, and a JDK 25.
@@ -34,8 +35,8 @@ for size in $SIZES; do
     (cd "$harness" && python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
         --frames-per-record "$per_record" --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
         --repeats "$REPEATS" --out "$out" -- \
-        "$root/capstream" replay --pcap "$pcap" --loop 0 --duration 12 --topic '{topic}' \
-        --bootstrap-servers '{bootstrap}' --key none --metrics-port 0 --stats-interval 0 \
+        "$root/bench/replay-result.sh" --pcap "$pcap" --loop 0 --duration 12 --topic '{topic}' \
+        --bootstrap-servers '{bootstrap}' --key none --metrics-port 0 \
         --producer-property acks=1 --producer-property enable.idempotence=false \
         --producer-property linger.ms=5 --producer-property batch.size=262144 \
         --producer-property compression.type=none "${extra[@]}")

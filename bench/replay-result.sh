@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs `capstream replay ...` (arguments passed through) with stats every second and prints the
+# steady delivered rate as the Kafka harness's self-report line: `RESULT frames_per_s=N`.
+# The harness's broker-side figure needs records-per-byte to stay constant through a run; capstream's
+# records are not fixed-size, so this line is the one to compare with ProducerPerformance's.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+err=$(mktemp)
+trap 'kill -TERM $pid 2>/dev/null' TERM INT
+"$root/capstream" replay --stats-interval 1 "$@" 2>"$err" &
+pid=$!
+wait $pid; wait $pid 2>/dev/null
+grep '^stats' "$err" | sed 's/.*delivered=\([0-9]*\).*/\1/' | awk '
+  { d[NR] = $1 }
+  END {
+    if (NR < 6) { print "RESULT frames_per_s=0 samples=" NR; exit }
+    a = 3; b = NR - 1                     # skip the start-up seconds and the last, partial one
+    printf "RESULT frames_per_s=%d samples=%d\n", (d[b] - d[a]) / (b - a), b - a
+  }'
+rm -f "$err"
