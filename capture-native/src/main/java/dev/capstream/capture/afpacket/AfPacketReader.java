@@ -83,6 +83,8 @@ final class AfPacketReader implements SplitReader {
     private volatile long bytesRead;
 
     private final Object statsLock = new Object();
+    // Guarded by statsLock; not in ringArena, like pollfd, so close() can still read the last counts.
+    private final MemorySegment statsBuffer = Arena.ofAuto().allocate(StructLayouts.TPACKET_STATS_V3);
     // Guarded by statsLock: the kernel zeroes its counters on every read, so they are summed here.
     private long kernelPackets;
     private long kernelDrops;
@@ -418,15 +420,14 @@ final class AfPacketReader implements SplitReader {
         }
     }
 
-    // Caller holds statsLock.
+    // Caller holds statsLock. The capture loop reads statistics once per block: the buffer is the
+    // reader's own, so that costs a system call and nothing else.
     private void readKernelStats() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment st = arena.allocate(StructLayouts.TPACKET_STATS_V3);
-            Libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, "PACKET_STATISTICS", st, interfaceName);
-            kernelPackets += Integer.toUnsignedLong((int) StructLayouts.STATS_PACKETS.get(st, 0L));
-            kernelDrops += Integer.toUnsignedLong((int) StructLayouts.STATS_DROPS.get(st, 0L));
-            kernelFreezes += Integer.toUnsignedLong((int) StructLayouts.STATS_FREEZE_Q_CNT.get(st, 0L));
-        }
+        MemorySegment st = statsBuffer;
+        Libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, "PACKET_STATISTICS", st, interfaceName);
+        kernelPackets += Integer.toUnsignedLong((int) StructLayouts.STATS_PACKETS.get(st, 0L));
+        kernelDrops += Integer.toUnsignedLong((int) StructLayouts.STATS_DROPS.get(st, 0L));
+        kernelFreezes += Integer.toUnsignedLong((int) StructLayouts.STATS_FREEZE_Q_CNT.get(st, 0L));
     }
 
     @Override

@@ -42,6 +42,10 @@ public final class Libc {
     private static final ValueLayout.OfLong SIZE_T = JAVA_LONG;
     private static final ValueLayout.OfInt SOCKLEN_T = JAVA_INT;
 
+    /** getsockopt's in/out length word, per thread for the same reason as the call state. */
+    private static final ThreadLocal<MemorySegment> SOCKLEN_BUFFER =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SOCKLEN_T));
+
     static final MethodHandle socket = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle bind = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, SOCKLEN_T));
     static final MethodHandle setsockopt =
@@ -158,17 +162,17 @@ public final class Libc {
      */
     public static int getsockopt(int fd, int level, int option, String optionName, MemorySegment value, String context) {
         MemorySegment st = state();
+        // Read once per ring block by the capture loop (PACKET_STATISTICS): nothing allocated.
+        MemorySegment len = SOCKLEN_BUFFER.get();
+        len.set(SOCKLEN_T, 0, (int) value.byteSize());
         int rc;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) value.byteSize());
-            try {
-                rc = (int) getsockopt.invokeExact(st, fd, level, option, value, len);
-            } catch (Throwable t) {
-                throw unexpected("getsockopt", t);
-            }
-            if (rc == 0) {
-                return len.get(JAVA_INT, 0);
-            }
+        try {
+            rc = (int) getsockopt.invokeExact(st, fd, level, option, value, len);
+        } catch (Throwable t) {
+            throw unexpected("getsockopt", t);
+        }
+        if (rc == 0) {
+            return len.get(SOCKLEN_T, 0);
         }
         throw fail("getsockopt(" + optionName + ")", context, st);
     }
