@@ -29,17 +29,28 @@ public interface Frame {
     /** Kernel index of the interface the frame was captured on. */
     int interfaceIndex();
 
-    /** Whether the kernel reported a VLAN tag it had stripped (tp_status TP_STATUS_VLAN_VALID). */
-    boolean hasVlan();
+    /**
+     * Whether the kernel reported a VLAN tag it had stripped (tp_status TP_STATUS_VLAN_VALID).
+     * Sources that leave tags in the bytes (files, RDMA raw-packet QPs) keep the default: false.
+     */
+    default boolean hasVlan() {
+        return false;
+    }
 
     /** VLAN TCI (priority, DEI, VID) when {@link #hasVlan()}; 0 otherwise. */
-    int vlanTci();
+    default int vlanTci() {
+        return 0;
+    }
 
     /** VLAN TPID (0x8100 or 0x88a8) when {@link #hasVlan()}; 0 otherwise. */
-    int vlanTpid();
+    default int vlanTpid() {
+        return 0;
+    }
 
-    /** The kernel's flow hash of the frame (unsigned 32 bits in an int); 0 when none. */
-    int rxHash();
+    /** The kernel's flow hash of the frame (unsigned 32 bits in an int); 0 when the source has none. */
+    default int rxHash() {
+        return 0;
+    }
 
     /**
      * Linux packet type, as in {@code sll_pkttype}: 0 host, 1 broadcast, 2 multicast, 3 other host,

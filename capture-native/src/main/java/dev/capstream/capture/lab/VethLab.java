@@ -71,6 +71,11 @@ public final class VethLab implements AutoCloseable {
 
     private void build() {
         Commands.run(ip, "netns", "add", namespace);
+        addPair();
+    }
+
+    /** The veth pair, IPv6 off on both ends, both ends up. */
+    private void addPair() {
         Commands.run(ip, "link", "add", hostInterface, "type", "veth", "peer", "name", peerInterface,
                 "netns", namespace);
         // Before the links go up, so not even the first router solicitation leaves.
@@ -106,13 +111,7 @@ public final class VethLab implements AutoCloseable {
      */
     public void recreatePair() {
         Commands.run(ip, "link", "del", hostInterface);
-        Commands.run(ip, "link", "add", hostInterface, "type", "veth", "peer", "name", peerInterface,
-                "netns", namespace);
-        disableIpv6OnHost();
-        Commands.run(ip, "netns", "exec", namespace, "/bin/sh", "-c",
-                "f=/proc/sys/net/ipv6/conf/" + peerInterface + "/disable_ipv6; [ ! -e $f ] || echo 1 > $f");
-        Commands.run(ip, "link", "set", hostInterface, "up");
-        Commands.run(ip, "-n", namespace, "link", "set", peerInterface, "up");
+        addPair();
     }
 
     /** The host end's interface flags from /sys/class/net (IFF_UP 0x1, IFF_PROMISC 0x100, ...). */

@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The frames of one block read from a file, parsed up front into parallel arrays so walking them
  * is a few array reads. One instance per reader, reused for every block; {@link #bytes()} is a view
- * of the reader's buffer.
+ * of the reader's buffer. A file keeps VLAN tags inside the frame bytes and carries no kernel flow
+ * hash, so those accessors keep {@link dev.capstream.capture.Frame}'s defaults.
  */
 final class FileBlockCursor implements FrameCursor {
 
@@ -106,28 +107,6 @@ final class FileBlockCursor implements FrameCursor {
     @Override
     public int interfaceIndex() {
         return interfaces[index];
-    }
-
-    /** Always false: a file keeps VLAN tags inside the frame bytes. */
-    @Override
-    public boolean hasVlan() {
-        return false;
-    }
-
-    @Override
-    public int vlanTci() {
-        return 0;
-    }
-
-    @Override
-    public int vlanTpid() {
-        return 0;
-    }
-
-    /** Always 0: files carry no kernel flow hash. */
-    @Override
-    public int rxHash() {
-        return 0;
     }
 
     /** From pcapng's {@code epb_flags} direction and reception type; -1 when the file does not say. */

@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The frames of one poll batch, seen in place in the receive slab: slot {@code i} is bytes
  * {@code [i * bufferSize, i * bufferSize + length)}. One instance serves every batch of a reader;
- * the reader fills its arrays and {@link #reset}s it, and reposts the slots on release.
+ * the reader fills its arrays and {@link #reset}s it, and reposts the slots on release. A raw-packet
+ * QP leaves VLAN tags in the frame (no CVLAN stripping is asked for) and gives no flow hash, so
+ * those accessors keep {@link dev.capstream.capture.Frame}'s defaults.
  */
 final class SlotCursor implements FrameCursor {
 
@@ -80,27 +82,6 @@ final class SlotCursor implements FrameCursor {
     @Override
     public int interfaceIndex() {
         return interfaceIndex;
-    }
-
-    /** A raw-packet QP leaves VLAN tags in the frame (no CVLAN stripping is asked for). */
-    @Override
-    public boolean hasVlan() {
-        return false;
-    }
-
-    @Override
-    public int vlanTci() {
-        return 0;
-    }
-
-    @Override
-    public int vlanTpid() {
-        return 0;
-    }
-
-    @Override
-    public int rxHash() {
-        return 0;
     }
 
     /** A sniffer flow sees both directions and does not say which: unknown. */
