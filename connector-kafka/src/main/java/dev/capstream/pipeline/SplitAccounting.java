@@ -1,5 +1,7 @@
 package dev.capstream.pipeline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import dev.capstream.capture.CaptureStats;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,9 +20,22 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SplitAccounting {
 
     private final String split;
-    // Written only by the capture thread; volatile so that stats readers see a recent value.
-    private volatile long read;
-    private volatile long readBytes;
+    // Written only by the capture thread, once per record: release stores (plain moves on x86),
+    // not volatile ones, whose fence would cost every record; readers load them with acquire.
+    private long read;
+    private long readBytes;
+    private static final VarHandle READ;
+    private static final VarHandle READ_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            READ = lookup.findVarHandle(SplitAccounting.class, "read", long.class);
+            READ_BYTES = lookup.findVarHandle(SplitAccounting.class, "readBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private final LongAdder delivered = new LongAdder();
     private final LongAdder deliveredBytes = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -42,8 +57,8 @@ public final class SplitAccounting {
 
     /** Capture thread only: frames handed to the sink. */
     void countRead(long frames, long bytes) {
-        read += frames;
-        readBytes += bytes;
+        READ.setRelease(this, read + frames);
+        READ_BYTES.setRelease(this, readBytes + bytes);
     }
 
     /**
@@ -81,10 +96,10 @@ public final class SplitAccounting {
         // Read the sink's counters before `read`, so in-flight never comes out negative.
         long f = failed.sum();
         long d = delivered.sum();
-        long r = read;
+        long r = (long) READ.getAcquire(this);
         CaptureStats k = kernel;
         long bp = Math.min(droppedBackpressure, k.kernelDrops());
-        return new Snapshot(split, k.kernelPackets(), r, readBytes, d, deliveredBytes.sum(), f,
+        return new Snapshot(split, k.kernelPackets(), r, (long) READ_BYTES.getAcquire(this), d, deliveredBytes.sum(), f,
                 r - d - f, k.kernelDrops() - bp, bp, k.kernelFreezes(),
                 Math.max(0, k.kernelPackets() - k.kernelDrops() - r), lastFailure,
                 backpressured, pollTimeoutMillis, saturations, k.reopens());

@@ -4,7 +4,8 @@ import dev.capstream.pipeline.FrameSink;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.records.EncodeBuffer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,8 +26,14 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final long bufferMemory;
-    private final AtomicLong unackedBytes = new AtomicLong();
+    // Bytes handed to send() and bytes acknowledged or failed, as two monotonic sums rather than one
+    // shared counter: capture threads add to one, the producer's I/O thread to the other, and
+    // neither pulls the other's cache line over per record. Their difference is the bytes in flight.
+    private final LongAdder sentBytes = new LongAdder();
+    private final LongAdder settledBytes = new LongAdder();
     private final Object drained = new Object();
+    /** Threads in awaitDrain(): callbacks only look for "all settled" (a sum over cells) when one waits. */
+    private final AtomicInteger drainWaiters = new AtomicInteger();
     private volatile boolean accepting = true;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
@@ -37,21 +44,34 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
 
     @Override
     public double fullness() {
-        return Math.min(1.0, (double) unackedBytes.get() / bufferMemory);
+        return Math.min(1.0, (double) unackedBytes() / bufferMemory);
     }
 
     @Override
     public void awaitDrain(long timeoutMillis) throws InterruptedException {
-        synchronized (drained) {
-            drained.wait(Math.max(1, timeoutMillis));
+        drainWaiters.incrementAndGet();
+        try {
+            synchronized (drained) {
+                if (unackedBytes() > 0) {
+                    drained.wait(Math.max(1, timeoutMillis));
+                }
+            }
+        } finally {
+            drainWaiters.decrementAndGet();
         }
+    }
+
+    private long unackedBytes() {
+        // Settled first: a record's bytes are added to sentBytes before it can settle, so in flight is never negative.
+        long settled = settledBytes.sum();
+        return sentBytes.sum() - settled;
     }
 
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes) {
         byte[] bytes = value.toByteArray();
-        unackedBytes.addAndGet(bytes.length);
+        sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
         Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length);
@@ -59,14 +79,14 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
             producer.send(record, outcome);
         } catch (RuntimeException e) {
             // send() rejected this record for good (e.g. the producer is closed): nothing is in flight.
-            unackedBytes.addAndGet(-bytes.length);
+            sentBytes.add(-bytes.length);
             accounting.countFailed(frames, e.getClass().getSimpleName() + ": " + e.getMessage());
             return true;
         }
         if (outcome.refusedInSend != null) {
             // No metadata for the topic (Kafka unreachable) or no buffer space within max.block.ms:
             // refuse, so the capture loop holds its ring block and offers this record again.
-            unackedBytes.addAndGet(-bytes.length);
+            sentBytes.add(-bytes.length);
             if (accepting) {
                 accepting = false;
                 LOG.warn("Kafka is not taking records for topic {} ({}): capture holds its ring and retries",
@@ -105,7 +125,8 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
                 refusedInSend = error;
                 return;
             }
-            if (unackedBytes.addAndGet(-size) <= 0 || error != null) {
+            settledBytes.add(size);
+            if (error != null || (drainWaiters.get() > 0 && unackedBytes() <= 0)) {
                 synchronized (drained) {
                     drained.notifyAll();
                 }
@@ -127,7 +148,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     public void flush(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try {
-            while (unackedBytes.get() > 0 && deadline - System.nanoTime() > 0) {
+            while (unackedBytes() > 0 && deadline - System.nanoTime() > 0) {
                 awaitDrain(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000L)));
             }
         } catch (InterruptedException e) {
