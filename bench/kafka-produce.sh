@@ -28,11 +28,12 @@ fi
 trap '(cd "$harness" && ./broker.sh clean) || true' EXIT
 for size in $SIZES; do
   pcap=$work/frames-$size.pcap
-  [ -f "$pcap" ] || python3 "$root/bench/make-pcap.py" "$size" "$FRAMES" "$pcap"
+  # Regenerated when a day old: its timestamps become the records' and must stay within retention.
+  [ -n "$(find "$pcap" -mmin -1440 2>/dev/null)" ] || python3 "$root/bench/make-pcap.py" "$size" "$FRAMES" "$pcap"
   for mode in $MODES; do
     per_record=1; extra=()
     if [ "$mode" = batch ]; then per_record=1000; extra=(--record-mode batch --batch-frames 1000 --batch-bytes 262144 --batch-linger 5); fi
-    (cd "$harness" && python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
+    (cd "$harness" && FRAMES_PER_RECORD=$per_record python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
         --frames-per-record "$per_record" --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
         --repeats "$REPEATS" --out "$out" -- \
         "$root/bench/replay-result.sh" --pcap "$pcap" --loop 0 --duration 12 --topic '{topic}' \

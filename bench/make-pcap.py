@@ -3,6 +3,7 @@
 benchmarks. Addresses are 127.0.0.0/8 and MACs locally administered, like the tests' frames."""
 import struct
 import sys
+import time
 
 def frame(size, seq):
     eth = bytes.fromhex("026373000002" "026373000001") + b"\x08\x00"
@@ -19,7 +20,9 @@ def main():
         sys.exit("frame size must be at least 58 bytes")
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 1))
-        t = 1_763_770_000 * 10**9
+        # Now, not a fixed date: replay keeps capture times as record timestamps, and the broker's
+        # time retention (7 days) would delete records stamped older than that under the harness.
+        t = time.time_ns()
         for i in range(count):
             data = frame(size, i)
             t += 1000

@@ -3,6 +3,8 @@
 # steady delivered rate as the Kafka harness's self-report line: `RESULT frames_per_s=N`.
 # The harness's broker-side figure needs records-per-byte to stay constant through a run; capstream's
 # records are not fixed-size, so this line is the one to compare with ProducerPerformance's.
+# FRAMES_PER_RECORD (default 1) turns frames into records for the harness's records_per_s: in batch
+# mode the nominal batch size (batches are cut by count at full speed).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 err=$(mktemp)
@@ -10,11 +12,12 @@ trap 'kill -TERM $pid 2>/dev/null' TERM INT
 "$root/capstream" replay --stats-interval 1 "$@" 2>"$err" &
 pid=$!
 wait $pid; wait $pid 2>/dev/null
-grep '^stats' "$err" | sed 's/.*delivered=\([0-9]*\).*/\1/' | awk '
+grep '^stats' "$err" | sed 's/.*delivered=\([0-9]*\).*/\1/' | awk -v per_record="${FRAMES_PER_RECORD:-1}" '
   { d[NR] = $1 }
   END {
-    if (NR < 6) { print "RESULT frames_per_s=0 samples=" NR; exit }
+    if (NR < 6) { print "RESULT frames_per_s=0 records_per_s=0 samples=" NR; exit }
     a = 3; b = NR - 1                     # skip the start-up seconds and the last, partial one
-    printf "RESULT frames_per_s=%d samples=%d\n", (d[b] - d[a]) / (b - a), b - a
+    f = (d[b] - d[a]) / (b - a)
+    printf "RESULT frames_per_s=%d records_per_s=%d samples=%d\n", f, f / per_record, b - a
   }'
 rm -f "$err"
