@@ -12,11 +12,11 @@ trap 'kill -TERM $pid 2>/dev/null' TERM INT
 "$root/capstream" replay --stats-interval 1 "$@" 2>"$err" &
 pid=$!
 wait $pid; wait $pid 2>/dev/null
-grep '^stats' "$err" | sed 's/.*delivered=\([0-9]*\).*/\1/' | awk -v per_record="${FRAMES_PER_RECORD:-1}" '
+grep '^stats' "$err" | sed 's/.*delivered=\([0-9]*\).*/\1/' | awk -v per_record="${FRAMES_PER_RECORD:-1}" -v skip="${SKIP_S:-3}" '
   { d[NR] = $1 }
   END {
-    if (NR < 6) { print "RESULT frames_per_s=0 records_per_s=0 samples=" NR; exit }
-    a = 3; b = NR - 1                     # skip the start-up seconds and the last, partial one
+    if (NR < skip + 3) { print "RESULT frames_per_s=0 records_per_s=0 samples=" NR; exit }
+    a = skip; b = NR - 1                  # skip the start-up seconds and the last, partial one
     f = (d[b] - d[a]) / (b - a)
     printf "RESULT frames_per_s=%d records_per_s=%d samples=%d\n", f, f / per_record, b - a
   }'

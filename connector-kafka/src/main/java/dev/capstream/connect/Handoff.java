@@ -54,13 +54,14 @@ final class Handoff implements FrameSink {
     }
 
     @Override
-    public void awaitDrain(long timeoutMillis) throws InterruptedException {
-        double at = fullness();
+    public void awaitDrain(double toFullness, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(1, timeoutMillis) * 1_000_000L;
         synchronized (drained) {
             drainWaiter = true;
             try {
-                if (fullness() >= at) {
-                    drained.wait(Math.max(1, timeoutMillis));
+                long left;
+                while (fullness() > toFullness && (left = deadline - System.nanoTime()) > 0) {
+                    drained.wait(Math.max(1, left / 1_000_000L));
                 }
             } finally {
                 drainWaiter = false;

@@ -89,7 +89,7 @@ public final class CaptureLoop implements Runnable {
                 accounting.updateGovernor(governor.saturated(), governor.pollTimeoutMillis(), governor.saturations());
                 if (governor.saturated()) {
                     heldBackSinceStats = true;
-                    sink.awaitDrain(governor.pollTimeoutMillis());
+                    sink.awaitDrain(governor.lowWater(), governor.pollTimeoutMillis());
                     refreshKernelStats();
                     if (!refused) {
                         continue;

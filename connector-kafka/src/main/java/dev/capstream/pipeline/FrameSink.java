@@ -12,10 +12,11 @@ public interface FrameSink {
     double fullness();
 
     /**
-     * Waits until the sink drains below its fullness at the call, or the timeout passes. Used by a
-     * saturated loop instead of spinning.
+     * Waits until the sink's fullness is at most {@code toFullness}, or the timeout passes. A
+     * saturated loop waits here for its low-water mark: it must wake as soon as the sink gets
+     * there, or the sink runs dry while the loop sleeps out its timeout.
      */
-    void awaitDrain(long timeoutMillis) throws InterruptedException;
+    void awaitDrain(double toFullness, long timeoutMillis) throws InterruptedException;
 
     /**
      * Offers one encoded record. {@code value} is reused by the caller after the call returns, so a

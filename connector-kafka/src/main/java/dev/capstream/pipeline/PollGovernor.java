@@ -55,6 +55,11 @@ public final class PollGovernor {
         }
     }
 
+    /** The fullness below which a saturated loop resumes. */
+    public double lowWater() {
+        return lowWater;
+    }
+
     /** While true, the loop must not take blocks off the ring. */
     public boolean saturated() {
         return saturated;

@@ -32,8 +32,10 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     private final LongAdder sentBytes = new LongAdder();
     private final LongAdder settledBytes = new LongAdder();
     private final Object drained = new Object();
-    /** Threads in awaitDrain(): callbacks only look for "all settled" (a sum over cells) when one waits. */
+    /** Threads in awaitDrain(): callbacks only sum the bytes in flight (over the adders' cells) when one waits. */
     private final AtomicInteger drainWaiters = new AtomicInteger();
+    /** A waiter's target: in-flight bytes at or below which it wakes. */
+    private volatile long wakeAtOrBelowBytes;
     private volatile boolean accepting = true;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
@@ -48,16 +50,21 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     }
 
     @Override
-    public void awaitDrain(long timeoutMillis) throws InterruptedException {
-        drainWaiters.incrementAndGet();
-        try {
-            synchronized (drained) {
-                if (unackedBytes() > 0) {
-                    drained.wait(Math.max(1, timeoutMillis));
+    public void awaitDrain(double toFullness, long timeoutMillis) throws InterruptedException {
+        long target = (long) (Math.max(0, toFullness) * bufferMemory);
+        long deadline = System.nanoTime() + Math.max(1, timeoutMillis) * 1_000_000L;
+        synchronized (drained) {
+            // Waiters share one wake-up target, the highest asked (capture loops share a low-water
+            // mark; a flush asks for 0 and simply waits again when woken early).
+            wakeAtOrBelowBytes = drainWaiters.getAndIncrement() == 0 ? target : Math.max(wakeAtOrBelowBytes, target);
+            try {
+                long left;
+                while (unackedBytes() > target && (left = deadline - System.nanoTime()) > 0) {
+                    drained.wait(Math.max(1, left / 1_000_000L));
                 }
+            } finally {
+                drainWaiters.decrementAndGet();
             }
-        } finally {
-            drainWaiters.decrementAndGet();
         }
     }
 
@@ -126,7 +133,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
                 return;
             }
             settledBytes.add(size);
-            if (error != null || (drainWaiters.get() > 0 && unackedBytes() <= 0)) {
+            if (error != null || (drainWaiters.get() > 0 && unackedBytes() <= wakeAtOrBelowBytes)) {
                 synchronized (drained) {
                     drained.notifyAll();
                 }
@@ -149,7 +156,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try {
             while (unackedBytes() > 0 && deadline - System.nanoTime() > 0) {
-                awaitDrain(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000L)));
+                awaitDrain(0, Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000L)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
