@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
             "Interface from $CAP_IFACE (or --interface), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
                     + " once every socket is bound, and on SIGTERM/SIGINT (or the duration) drains the blocks the kernel"
                     + " handed over and prints 'captured=N drops=M ...' for all fanout members together.",
-            "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given."})
+            "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given.",
+            "Before 'ready' it runs its block loop over frames on a veth pair of its own, in a throw-away network"
+                    + " namespace, so the JIT is done before the harness measures (an in-memory block if that cannot be made)."})
 final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer> {
 
     /** The harness gives every reader 64 MiB of ring in total. */
