@@ -50,7 +50,7 @@ class BenchCaptureIT {
             } finally {
                 bench.destroyForcibly();
             }
-            SummaryLine result = resultLine(Files.readString(stdout));
+            SummaryLine result = SummaryLine.find(Files.readString(stdout), "captured=");
             assertThat(result.number("captured")).isEqualTo(sent);
             assertThat(result.number("drops")).isZero();
             assertThat(result.number("kernel_packets")).as("the kernel's count agrees").isEqualTo(sent);
@@ -59,18 +59,6 @@ class BenchCaptureIT {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
         }
-    }
-
-    /** The contract's result line: the last one with {@code captured=N drops=M}. */
-    private static SummaryLine resultLine(String output) {
-        String line = output.lines().filter(l -> l.startsWith("captured=")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no 'captured=' line in:\n" + output));
-        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-        for (String token : line.strip().split("\\s+")) {
-            String[] kv = token.split("=", 2);
-            values.put(kv[0], kv.length == 2 ? kv[1] : "");
-        }
-        return new SummaryLine(values);
     }
 
     private static String warmUpInterface(String stderr) {

@@ -7,8 +7,13 @@ import java.util.Map;
 record SummaryLine(Map<String, String> values) {
 
     static SummaryLine find(String output) {
-        String line = output.lines().filter(l -> l.startsWith("result=")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no summary line (result=...) in output:\n" + output));
+        return find(output, "result=");
+    }
+
+    /** The last line starting with {@code prefix} (e.g. bench-capture's {@code captured=}). */
+    static SummaryLine find(String output, String prefix) {
+        String line = output.lines().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no summary line (" + prefix + "...) in output:\n" + output));
         Map<String, String> values = new LinkedHashMap<>();
         for (String token : line.trim().split("\\s+")) {
             int eq = token.indexOf('=');
