@@ -31,32 +31,34 @@ import static dev.capstream.capture.ffi.LinuxConstants.TP_STATUS_VLAN_VALID;
 final class BlockCursor implements FrameCursor {
 
     private static final int VLAN_TAG = 4;
-
-    // The per-frame path reads plain ints at offsets taken from the layouts, rather than through the
-    // layouts' var handles: those re-check the enclosing struct's size and alignment on every access,
-    // which cost the frame walk some 15% in an in-cache walk of a synthetic block. Unaligned ints skip the alignment test;
-    // the ring's frames are 16-byte aligned anyway.
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final long FIRST_FRAME_OFFSET = StructLayouts.TPACKET_BLOCK_DESC.byteOffset(
-            PathElement.groupElement("hdr"), PathElement.groupElement("bh1"), PathElement.groupElement("offset_to_first_pkt"));
-    private static final long NEXT_OFFSET = frameField("tp_next_offset");
-    private static final long SNAPLEN_OFFSET = frameField("tp_snaplen");
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private static final long NUM_PKTS_OFFSET = StructLayouts.TPACKET_BLOCK_DESC.byteOffset(
-            PathElement.groupElement("hdr"), PathElement.groupElement("bh1"), PathElement.groupElement("num_pkts"));
-    private static final long STATUS_OFFSET = frameField("tp_status");
-    private static final long SEC_OFFSET = frameField("tp_sec");
-    private static final long NSEC_OFFSET = frameField("tp_nsec");
-    private static final long LEN_OFFSET = frameField("tp_len");
-    private static final long MAC_OFFSET = frameField("tp_mac");
-    private static final long RXHASH_OFFSET = frameField("hv1", "tp_rxhash");
-    private static final long VLAN_TCI_OFFSET = frameField("hv1", "tp_vlan_tci");
-    private static final long VLAN_TPID_OFFSET = frameField("hv1", "tp_vlan_tpid");
-    private static final long IFINDEX_OFFSET = StructLayouts.TPACKET3_SOCKADDR_OFFSET
-            + StructLayouts.SOCKADDR_LL.byteOffset(PathElement.groupElement("sll_ifindex"));
-    private static final long PKTTYPE_OFFSET = StructLayouts.TPACKET3_SOCKADDR_OFFSET
-            + StructLayouts.SOCKADDR_LL.byteOffset(PathElement.groupElement("sll_pkttype"));
     private static final int MAC_ADDRESSES = 12;
+
+    // The per-frame path reads plain values at offsets taken from the layouts, rather than through
+    // the layouts' var handles: those re-check the enclosing struct's size and alignment on every
+    // access, which cost an in-cache walk of a synthetic block some 15 %. Unaligned reads skip the
+    // alignment test; the ring's frames are 16-byte aligned anyway.
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private static final long NUM_PKTS_OFFSET = offset(StructLayouts.TPACKET_BLOCK_DESC, "hdr", "bh1", "num_pkts");
+    private static final long FIRST_FRAME_OFFSET =
+            offset(StructLayouts.TPACKET_BLOCK_DESC, "hdr", "bh1", "offset_to_first_pkt");
+
+    private static final long NEXT_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_next_offset");
+    private static final long SEC_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_sec");
+    private static final long NSEC_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_nsec");
+    private static final long SNAPLEN_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_snaplen");
+    private static final long LEN_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_len");
+    private static final long STATUS_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_status");
+    private static final long MAC_OFFSET = offset(StructLayouts.TPACKET3_HDR, "tp_mac");
+    private static final long RXHASH_OFFSET = offset(StructLayouts.TPACKET3_HDR, "hv1", "tp_rxhash");
+    private static final long VLAN_TCI_OFFSET = offset(StructLayouts.TPACKET3_HDR, "hv1", "tp_vlan_tci");
+    private static final long VLAN_TPID_OFFSET = offset(StructLayouts.TPACKET3_HDR, "hv1", "tp_vlan_tpid");
+
+    private static final long IFINDEX_OFFSET =
+            StructLayouts.TPACKET3_SOCKADDR_OFFSET + offset(StructLayouts.SOCKADDR_LL, "sll_ifindex");
+    private static final long PKTTYPE_OFFSET =
+            StructLayouts.TPACKET3_SOCKADDR_OFFSET + offset(StructLayouts.SOCKADDR_LL, "sll_pkttype");
 
     private final MemorySegment ring;
     private final boolean restoreVlan;
@@ -86,9 +88,8 @@ final class BlockCursor implements FrameCursor {
     /** Bytes of the frames stepped onto so far in this block, for the reader's counters. */
     private long bytesSeen;
 
-    private static long frameField(String... path) {
-        return StructLayouts.TPACKET3_HDR.byteOffset(java.util.Arrays.stream(path).map(PathElement::groupElement)
-                .toArray(PathElement[]::new));
+    private static long offset(java.lang.foreign.GroupLayout layout, String... path) {
+        return layout.byteOffset(java.util.Arrays.stream(path).map(PathElement::groupElement).toArray(PathElement[]::new));
     }
 
     BlockCursor(MemorySegment ring) {
