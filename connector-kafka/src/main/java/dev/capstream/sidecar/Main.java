@@ -68,6 +68,15 @@ public final class Main {
                 return new CommandLine.RunLast().execute(parseResult);
             });
         }
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            // One line naming the option and the fix; usage text only on --help.
+            CommandLine command = e.getCommandLine();
+            String name = command.getParent() == null ? "capstream" : "capstream " + command.getCommandName();
+            command.getErr().println(name + ": " + parameterMessage(e)
+                    + " (--help lists the options)");
+            command.getErr().flush();
+            return EXIT_SETUP;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
             commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));
@@ -78,6 +87,16 @@ public final class Main {
                     || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /** A capture setting's own message when the spec refused the value, else picocli's. */
+    private static String parameterMessage(CommandLine.ParameterException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof dev.capstream.capture.spec.InvalidSettingException invalid) {
+                return invalid.getMessage();
+            }
+        }
+        return userMessage(e);
     }
 
     static String userMessage(Throwable e) {
