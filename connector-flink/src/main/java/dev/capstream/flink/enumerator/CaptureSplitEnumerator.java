@@ -229,7 +229,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
                 + " the name matches the location Flink reports for it, i.e. taskmanager.host)";
         if (!reason.equals(lastWaitReason.put(split.splitId(), reason))) {
             LOG.warn("capture source: split {} waits (the job fails if it still waits after {}): {}", split.splitId(),
-                    settings.hostWaitTimeout(), reason);
+                    format(settings.hostWaitTimeout()), reason);
         }
     }
 
