@@ -85,12 +85,17 @@ final class MetricsServer implements AutoCloseable {
                 SplitAccounting.Snapshot::inFlight);
         counter(out, "capstream_kernel_frames_total", "Frames the kernel queued for the split (tp_packets).", snaps,
                 SplitAccounting.Snapshot::kernelSeen);
-        header(out, "capstream_frames_dropped_total", "Frames the kernel saw that were never read, by reason.", "counter");
+        header(out, "capstream_frames_dropped_total", "Frames never read, by reason: ring_full, backpressure and"
+                + " unread (left in the ring at stop) are the kernel's for the socket; reopen is the interface's count"
+                + " of frames that arrived while no socket was open.", "counter");
         for (SplitAccounting.Snapshot s : snaps) {
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "ring_full", s.droppedRingFull());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "backpressure", s.droppedBackpressure());
-            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.unread());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.droppedUnread());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "reopen", s.droppedReopen());
         }
+        gauge(out, "capstream_frames_in_ring", "Frames the kernel queued that capstream has not read yet (0 once stopped).",
+                snaps, SplitAccounting.Snapshot::inRing);
         counter(out, "capstream_kernel_freezes_total", "Times the kernel froze the ring queue.", snaps,
                 SplitAccounting.Snapshot::freezes);
         counter(out, "capstream_reopens_total", "Times the split's socket was reopened after its interface went away.",
