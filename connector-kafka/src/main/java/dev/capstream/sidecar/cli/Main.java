@@ -11,7 +11,7 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup. */
+/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup, 3 partial. */
 @Command(name = "capstream",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
@@ -22,12 +22,15 @@ import picocli.CommandLine.Command;
         exitCodeList = {
             "0:done (the summary line says what was captured and delivered)",
             "1:failed while running (the message says why; the summary line still accounts for every frame)",
-            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)"})
+            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)",
+            "3:partial (the run ended, but some frames were not delivered or records not exported; the summary"
+                    + " line says result=partial and how many, one line on stderr says why)"})
 public final class Main {
 
     public static final int EXIT_OK = ExitStatus.OK;
     public static final int EXIT_RUNTIME_FAILURE = ExitStatus.RUNTIME_FAILURE;
     public static final int EXIT_SETUP = ExitStatus.SETUP;
+    public static final int EXIT_PARTIAL = ExitStatus.PARTIAL;
 
     public static void main(String[] args) {
         // Kafka's test-kit jar carries a log4j2.yaml, which log4j would prefer over any XML of ours.
