@@ -73,9 +73,11 @@ public final class Main {
                 return new CommandLine.RunLast().execute(parseResult);
             });
         }
+        cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
-            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));
+            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e)
+                    + (e instanceof IllegalArgumentException ? "; see `" + helpCommand(commandLine) + "`" : ""));
             if (System.getenv("CAPSTREAM_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
@@ -83,6 +85,22 @@ public final class Main {
                     || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * A bad option, value or config key: one line naming it, and where the usage is. The usage
+     * itself is printed only on --help, so the error is not lost above a page of it.
+     */
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getParent() == null ? "capstream" : "capstream " + command.getCommandName();
+        command.getErr().println(name + ": " + e.getMessage() + "; see `" + helpCommand(command) + "`");
+        command.getErr().flush();
+        return EXIT_SETUP;
+    }
+
+    private static String helpCommand(CommandLine command) {
+        return command.getParent() == null ? "capstream --help" : "capstream " + command.getCommandName() + " --help";
     }
 
     static String userMessage(Throwable e) {

@@ -40,14 +40,24 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String address, int port, List<SplitAccounting> splits,
             Supplier<String> unhealthyReason) {
         HttpServer server;
+        InetSocketAddress where = new InetSocketAddress(address, port);
+        if (where.isUnresolved()) {
+            String why = "--metrics-address " + address
+                    + ": no such host name or address; give an address of this host, e.g. 127.0.0.1 or 0.0.0.0";
+            throw new UncheckedIOException(why, new IOException(why));
+        }
         try {
-            server = HttpServer.create(new InetSocketAddress(address, port), 16);
+            server = HttpServer.create(where, 16);
         } catch (BindException e) {
-            throw new UncheckedIOException("metrics port " + address + ":" + port + " is in use: choose another with "
-                    + "--metrics-port, or 0 to turn the endpoint off", e);
+            String why = String.valueOf(e.getMessage());
+            throw new UncheckedIOException(why.contains("in use")
+                    ? "--metrics-port " + port + " on " + address + " is in use: choose another with "
+                            + "--metrics-port, or 0 to turn the endpoint off"
+                    : "--metrics-address " + address + " cannot be listened on (" + why + "): give an address of this"
+                            + " host, e.g. 127.0.0.1 or 0.0.0.0", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics endpoint on " + address + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("--metrics-address " + address + " --metrics-port " + port
+                    + ": cannot open the metrics endpoint: " + e.getMessage(), e);
         }
         java.util.concurrent.ExecutorService executor = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("metrics-http").unstarted(r));
