@@ -2,6 +2,7 @@ package dev.capstream.sidecar.cli;
 
 import dev.capstream.sidecar.broker.EmbeddedBroker;
 import dev.capstream.sidecar.run.CaptureRun;
+import dev.capstream.sidecar.run.RecordTimestamp;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
@@ -94,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " (netns " + lab.namespace() + "); sending " + frames + " frames from the namespace side");
             err.flush();
             Thread[] traffic = new Thread[1];
-            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
+            CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
                     topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
                     .withPipeline(DEMO_PIPELINE), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
@@ -114,9 +115,10 @@ final class DemoCommand implements Callable<Integer> {
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/frames.pcap")) {
             Files.copy(Objects.requireNonNull(in, "demo/frames.pcap is missing from the jar"), pcap,
                     StandardCopyOption.REPLACE_EXISTING);
-            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
+            // The shipped file's capture times are old: stamp records with the time of sending, as replay does.
+            CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
                     topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS)
-                    .withPipeline(DEMO_PIPELINE), out, err);
+                    .withPipeline(DEMO_PIPELINE.withRecordTimestamp(RecordTimestamp.SEND)), out, err);
             return run.execute(null);
         } finally {
             Files.deleteIfExists(pcap);
