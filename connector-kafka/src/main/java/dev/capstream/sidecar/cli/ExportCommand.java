@@ -102,6 +102,10 @@ final class ExportCommand implements Callable<Integer> {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("--from " + from + " is not before --to " + to);
         }
+        Path directory = output.toAbsolutePath().getParent();
+        if (directory != null && !java.nio.file.Files.isDirectory(directory)) {
+            throw new SetupException("--output " + output + ": directory " + directory + " does not exist");
+        }
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
