@@ -4,9 +4,8 @@ import dev.capstream.sidecar.broker.EmbeddedBroker;
 import dev.capstream.sidecar.run.CaptureRun;
 import dev.capstream.sidecar.run.RecordTimestamp;
 import dev.capstream.capture.SplitAddress;
-import dev.capstream.capture.lab.FrameInjector;
-import dev.capstream.capture.lab.TestFrames;
-import dev.capstream.capture.lab.VethLab;
+import dev.capstream.sidecar.demo.DemoFrames;
+import dev.capstream.sidecar.demo.DemoLink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -75,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             if (connection.registryUrl == null) {
                 err.println("demo: no --registry-url, so records use Avro single-object encoding");
             }
-            int code = VethLab.isSupported() ? captureOnVethLab(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
+            int code = DemoLink.unsupportedReason() == null ? captureOnVethPair(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
             if (code != Main.EXIT_OK) {
                 return code;
             }
@@ -89,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int captureOnVethLab(String bootstrap, PrintWriter out, PrintWriter err) throws InterruptedException {
-        try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab)) {
+    private int captureOnVethPair(String bootstrap, PrintWriter out, PrintWriter err) throws InterruptedException {
+        try (DemoLink lab = DemoLink.create()) {
             err.println("demo: veth pair " + lab.hostInterface() + " <-> " + lab.peerInterface()
                     + " (netns " + lab.namespace() + "); sending " + frames + " frames from the namespace side");
             err.flush();
@@ -99,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                     topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
                     .withPipeline(DEMO_PIPELINE), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
-                    .start(() -> send(injector, frames, err)));
+                    .start(() -> send(lab, frames, err)));
             if (traffic[0] != null) {
                 traffic[0].join(TRAFFIC_TIME_LIMIT_MILLIS);
             }
@@ -107,9 +106,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Without root there is no veth lab: the same path runs over a pcap shipped in the jar. */
+    /** Without root there is no veth pair: the same path runs over a pcap shipped in the jar. */
     private int replayBundledPcap(String bootstrap, PrintWriter out, PrintWriter err) throws IOException {
-        err.println("demo: not root (" + VethLab.unsupportedReason() + "), so it replays the bundled demo/frames.pcap "
+        err.println("demo: not root (" + DemoLink.unsupportedReason() + "), so it replays the bundled demo/frames.pcap "
                 + "instead of capturing live");
         Path pcap = Files.createTempFile("capstream-demo-", ".pcap");
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/frames.pcap")) {
@@ -126,11 +125,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** A bounded burst (count and time), paced so the demo shows capture, not a drop test. */
-    private static void send(FrameInjector injector, int frames, PrintWriter err) {
+    private static void send(DemoLink link, int frames, PrintWriter err) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TRAFFIC_TIME_LIMIT_MILLIS);
         try {
             for (int i = 0; i < frames && System.nanoTime() < deadline; i++) {
-                injector.send(TestFrames.udp(SIZES[i % SIZES.length], i));
+                link.send(DemoFrames.udp(SIZES[i % SIZES.length], i));
                 if (i % 100 == 99) {
                     Thread.sleep(10);
                 }
