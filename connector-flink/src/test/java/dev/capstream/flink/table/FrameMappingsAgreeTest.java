@@ -6,6 +6,7 @@ import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.InterfaceTable;
 import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.flink.reader.CapturedFrameConverter;
 import dev.capstream.flink.reader.FrameOrigin;
 import dev.capstream.records.AvroTrust;
@@ -49,7 +50,7 @@ class FrameMappingsAgreeTest {
     @Test
     void theEncoderTheAvroConverterAndTheRowConverterGiveTheSameValues() throws Exception {
         AvroTrust.ensure();
-        FrameCursor block = AfPacket.syntheticBlock(5, 300).get();
+        FrameCursor block = AfPacket.syntheticBlock(5, i -> TestFrames.udp(300, i)).get();
         FrameOrigin origin = new FrameOrigin("hostA", "afpacket:eth0#0/1", ETH0);
         CapturedFrameEncoder encoder = new CapturedFrameEncoder("hostA", "afpacket:eth0#0/1", "eth0", 1);
         CapturedFrameConverter avroConverter = new CapturedFrameConverter();

@@ -57,9 +57,15 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TopicExport.Result result = TopicExport.export(bootstrap, topic, connection.recordDecoder(), output, from, to,
                 max == null ? Long.MAX_VALUE : max, err);
-        out.println("result=ok topic=" + topic + " output=" + output + " " + result.toKeyValues());
+        out.println("result=" + result.resultWord() + " topic=" + topic + " output=" + output + " " + result.toKeyValues());
         out.flush();
-        return Main.EXIT_OK;
+        if (result.firstUndecodable() != null) {
+            err.println("capstream export: " + (result.stopped() ? "stopped after " + result.undecodable()
+                    + " records that could not be decoded" : result.undecodable() + " records could not be decoded and"
+                    + " are not in " + output) + "; the first, " + result.firstUndecodable());
+            err.flush();
+        }
+        return result.exitCode();
     }
 
     static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {

@@ -26,9 +26,9 @@ public final class RunReport {
         return "stats " + total(splits).toKeyValues();
     }
 
-    /** {@code result=ok|failed topic=T captured=... elapsed_ms=N}. */
-    public static String summaryLine(boolean ok, String topic, SplitAccounting.Snapshot total, long elapsedMillis) {
-        return "result=" + (ok ? "ok" : "failed") + " topic=" + topic + " " + total.toKeyValues() + " elapsed_ms="
+    /** {@code result=ok|partial|failed topic=T captured=... elapsed_ms=N}. */
+    public static String summaryLine(String result, String topic, SplitAccounting.Snapshot total, long elapsedMillis) {
+        return "result=" + result + " topic=" + topic + " " + total.toKeyValues() + " elapsed_ms="
                 + elapsedMillis;
     }
 }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One capture run of the sidecar: open the splits, register the schema ({@link RecordWiring},
  * shared with the Connect task), find the broker (or start one), run a capture loop per split on
- * its own thread, and account for every frame at the end. The setup happens before anything is captured, so a bad interface, registry or broker
- * fails the run with nothing half-sent.
+ * its own thread, and account for every frame at the end. The setup happens before anything is
+ * captured, so a bad interface, registry or broker fails the run with nothing half-sent.
  */
 public final class CaptureRun {
 
@@ -79,10 +79,24 @@ public final class CaptureRun {
      * @param producer producer settings that override capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
+     * @param recordTimestamp the Kafka timestamp of each record ({@link RecordTimestamp})
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
             long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
-            long statsIntervalMillis, long flushTimeoutMillis) {
+            long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
+
+        /** Records stamped with the capture time, as live capture does. */
+        public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long statsIntervalMillis, long flushTimeoutMillis) {
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE);
+        }
+
+        public Pipeline withRecordTimestamp(RecordTimestamp t) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t);
+        }
 
         public static Pipeline defaults() {
             return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
@@ -94,12 +108,19 @@ public final class CaptureRun {
         }
     }
 
+    private final String command;
     private final Settings settings;
     private final Pipeline pipeline;
     private final PrintWriter out;
     private final PrintWriter err;
 
     public CaptureRun(Settings settings, PrintWriter out, PrintWriter err) {
+        this("capture", settings, out, err);
+    }
+
+    /** @param command the subcommand running this (capture, replay, demo), for the user's messages */
+    public CaptureRun(String command, Settings settings, PrintWriter out, PrintWriter err) {
+        this.command = command;
         this.settings = settings;
         this.pipeline = settings.pipeline();
         this.out = out;
@@ -148,9 +169,13 @@ public final class CaptureRun {
         List<SplitReader> readers = openSplits(opened);
         RecordWiring wiring = wiring(host);
         String bootstrap = bootstrapServers(opened);
-        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.producer());
+        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.producer(),
+                pipeline.recordTimestamp() == RecordTimestamp.SEND);
         opened.add(() -> sink.close(0));
         KafkaSetup.ensureTopic(bootstrap, settings.topic());
+        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
+            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
+        }
         List<SplitAccounting> accounts = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
         for (SplitReader reader : readers) {
@@ -239,18 +264,46 @@ public final class CaptureRun {
     /** The summary line on stdout and what went wrong on stderr; returns the exit status they add up to. */
     private int report(List<SplitAccounting> accounts, Throwable failure, long started) {
         SplitAccounting.Snapshot total = RunReport.total(accounts);
-        out.println(RunReport.summaryLine(failure == null, settings.topic(), total,
+        Outcome outcome = Outcome.of(failure, total);
+        out.println(RunReport.summaryLine(outcome.word(), settings.topic(), total,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
         out.flush();
         if (total.failed() > 0) {
-            err.println("capstream capture: " + total.failed() + " frames could not be delivered; last error: "
-                    + total.lastFailure());
+            err.println("capstream " + command + ": " + total.failed() + " frames were not delivered to topic "
+                    + settings.topic() + ": " + total.lastFailure());
         }
         if (failure != null) {
-            err.println("capstream capture: " + ExitStatus.userMessage(failure));
+            err.println("capstream " + command + ": " + ExitStatus.userMessage(failure));
         }
         err.flush();
-        return failure == null ? ExitStatus.OK : ExitStatus.RUNTIME_FAILURE;
+        return outcome.exitCode();
+    }
+
+    /** How a run ended: the summary line's result word and the process's exit code. */
+    enum Outcome {
+        OK("ok", ExitStatus.OK),
+        PARTIAL("partial", ExitStatus.PARTIAL),
+        FAILED("failed", ExitStatus.RUNTIME_FAILURE);
+
+        private final String word;
+        private final int exitCode;
+
+        Outcome(String word, int exitCode) {
+            this.word = word;
+            this.exitCode = exitCode;
+        }
+
+        static Outcome of(Throwable failure, SplitAccounting.Snapshot total) {
+            return failure != null ? FAILED : total.failed() > 0 ? PARTIAL : OK;
+        }
+
+        String word() {
+            return word;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
     }
 
     /**
@@ -268,6 +321,10 @@ public final class CaptureRun {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    private boolean replaysFiles() {
+        return settings.splits().stream().allMatch(s -> s instanceof SplitAddress.PcapFile);
     }
 
     private String stopDescription() {

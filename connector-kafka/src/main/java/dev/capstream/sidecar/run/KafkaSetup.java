@@ -32,13 +32,17 @@ final class KafkaSetup {
     private KafkaSetup() {
     }
 
-    /** The sink of a run; the producer checks its settings as it is built, before the topic is touched. */
+    /**
+     * The sink of a run; the producer checks its settings as it is built, before the topic is touched.
+     *
+     * @param stampSendTime records get the producer's send time as their timestamp, not the capture time
+     */
     static KafkaFrameSink sink(String bootstrap, String host, String topic, RecordMode mode,
-            Map<String, String> overrides) {
+            Map<String, String> overrides, boolean stampSendTime) {
         Map<String, Object> config = producerProperties(bootstrap, host, overrides);
         checkBatchFitsARequest(mode, config);
         long bufferMemory = bufferMemory(config);
-        return new KafkaFrameSink(newProducer(config), topic, bufferMemory);
+        return new KafkaFrameSink(newProducer(config), topic, bufferMemory, stampSendTime);
     }
 
     /** capstream's producer defaults, then the user's settings over them. */

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SIGTERM/SIGINT during a run: stop capturing, let the run's own thread flush and print the
- * summary, then end the process with the run's exit status rather than the JVM's 143/130.
+ * summary, then end the process with the run's exit status (0, or 3 when frames failed) rather
+ * than the JVM's 143/130.
  */
 final class SignalExit {
 

@@ -2,8 +2,10 @@ package dev.capstream.sidecar.run;
 
 import dev.capstream.capture.pcap.PcapNgWriter;
 import dev.capstream.records.RecordDecoder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -28,15 +29,32 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicExport {
 
-    /** Records may be stamped with their first frame's time: seek this far before {@code from}, then filter frames. */
-    static final Duration FROM_SLACK = Duration.ofSeconds(10);
+    /**
+     * Undecodable records stop the export after this many: past a few, they are the topic's
+     * framing or schema, not a stray record, and one line saying so beats thousands.
+     */
+    static final int UNDECODABLE_LIMIT = 3;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int ETHERNET = 1;
 
-    /** What an export wrote. */
+    /**
+     * What an export wrote.
+     *
+     * @param firstUndecodable where the first undecodable record was and why, null when there was none
+     * @param stopped whether undecodable records stopped the export before the topic's end
+     */
     public record Result(long records, long frames, long outOfRange, long undecodable, int interfaces,
-            long elapsedMillis) {
+            long elapsedMillis, String firstUndecodable, boolean stopped) {
+
+        public String resultWord() {
+            return stopped ? "failed" : undecodable > 0 ? "partial" : "ok";
+        }
+
+        public int exitCode() {
+            return stopped ? ExitStatus.RUNTIME_FAILURE : undecodable > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;
+        }
+
         public String toKeyValues() {
             return "records=" + records + " frames=" + frames + " out_of_range=" + outOfRange + " undecodable="
                     + undecodable + " interfaces=" + interfaces + " elapsed_ms=" + elapsedMillis;
@@ -53,6 +71,8 @@ public final class TopicExport {
     private long frames;
     private long outOfRange;
     private long undecodable;
+    private String firstUndecodable;
+    private boolean stopped;
 
     private TopicExport(RecordDecoder decoder, Instant from, Instant to, long max, PrintWriter err) {
         this.decoder = decoder;
@@ -78,7 +98,9 @@ public final class TopicExport {
             List<TopicPartition> partitions = TopicConsumers.partitions(consumer, bootstrap, topic);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            seekToStart(consumer, partitions, end, from);
+            // From the start whatever --from says: records may carry their time of sending, not the
+            // capture time --from/--to select by, so an offset lookup by timestamp could skip frames.
+            consumer.seekToBeginning(partitions);
             Set<TopicPartition> unfinished = new HashSet<>();
             long total = 0;
             for (TopicPartition tp : partitions) {
@@ -95,7 +117,18 @@ public final class TopicExport {
                 export.copy(consumer, end, unfinished, writer, total, bootstrap);
             }
         }
+        if (export.stopped && export.frames == 0) {
+            deleteQuietly(output); // an empty capture file would look like an empty topic
+        }
         return export.result(started);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // left in place: the summary line says frames=0
+        }
     }
 
     private static PcapNgWriter openWriter(Path output) {
@@ -111,10 +144,11 @@ public final class TopicExport {
             Set<TopicPartition> unfinished, PcapNgWriter writer, long total, String bootstrap) {
         long lastProgress = System.nanoTime();
         long lastRecord = lastProgress;
-        while (!unfinished.isEmpty() && frames < max) {
+        while (!unfinished.isEmpty() && frames < max && !stopped) {
             ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
             for (ConsumerRecord<byte[], byte[]> record : polled) {
-                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition())) && frames < max) {
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition())) && frames < max
+                        && !stopped) {
                     write(record, writer);
                 }
             }
@@ -135,7 +169,11 @@ public final class TopicExport {
         }
     }
 
-    /** Writes the record's frames that fall in the time range; a record that cannot be decoded is reported and skipped. */
+    /**
+     * Writes the record's frames that fall in the time range. A record that cannot be decoded is
+     * counted and skipped (the first one is remembered for the message); {@link #UNDECODABLE_LIMIT}
+     * of them stop the export.
+     */
     private void write(ConsumerRecord<byte[], byte[]> record, PcapNgWriter writer) {
         records++;
         RecordDecoder.Decoded decoded;
@@ -143,8 +181,11 @@ public final class TopicExport {
             decoded = decoder.decode(record.value());
         } catch (RuntimeException e) {
             undecodable++;
-            err.println("partition " + record.partition() + " offset " + record.offset() + ": cannot decode, skipped: "
-                    + ExitStatus.userMessage(e));
+            if (firstUndecodable == null) {
+                firstUndecodable = "at partition " + record.partition() + " offset " + record.offset() + ": "
+                        + ExitStatus.userMessage(e);
+            }
+            stopped = undecodable >= UNDECODABLE_LIMIT;
             return;
         }
         for (RecordDecoder.DecodedFrame f : decoded.frames()) {
@@ -163,30 +204,8 @@ public final class TopicExport {
     }
 
     private Result result(long started) {
-        if (undecodable > 0) {
-            err.println("capstream export: " + undecodable + " records could not be decoded and were skipped (see above)");
-            err.flush();
-        }
         return new Result(records, frames, outOfRange, undecodable, interfaceIds.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    private static void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end, Instant from) {
-        if (from == null) {
-            consumer.seekToBeginning(partitions);
-            return;
-        }
-        long target = Math.max(0, from.minus(FROM_SLACK).toEpochMilli());
-        Map<TopicPartition, Long> query = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            query.put(tp, target);
-        }
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp at = found.get(tp);
-            consumer.seek(tp, at == null ? end.get(tp) : at.offset());
-        }
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), firstUndecodable, stopped);
     }
 
     /** Writes the frame, with a VLAN tag the kernel stripped put back after the MAC addresses, as libpcap does. */
