@@ -1,5 +1,6 @@
 package dev.capstream.sidecar.cli;
 
+import dev.capstream.sidecar.run.SetupException;
 import dev.capstream.sidecar.run.TopicExport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
