@@ -81,9 +81,10 @@ if ! podman image exists "$base"; then
 fi
 
 # 2. The Java 25 runtime, laid out as the eclipse-temurin images lay theirs out ($JAVA_HOME=/opt/java/openjdk).
-# The modules: what jdeps reports for lib/ of the capture-host tarball, less java.desktop, java.sql,
-# java.rmi, java.scripting and java.compiler, which only code paths capstream never takes refer to.
-modules=java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.xml,jdk.httpserver,jdk.unsupported
+# The modules: what jdeps reports for lib/ of the capture-host tarball (java.desktop: log4j's
+# java.beans events), less java.sql, java.rmi, java.scripting and java.compiler, which only code
+# paths capstream never takes refer to; ContainerImageIT runs capture on the result.
+modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.xml,jdk.httpserver,jdk.unsupported
 jdk_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release")
 runtime=localhost/capstream-jre:$jdk_version-$(echo "$base $modules" | sha256sum | cut -c1-12)
 if ! podman image exists "$runtime"; then

@@ -165,7 +165,10 @@ class ContainerImageIT {
                 relay = NamespaceRelay.open(lab, brokerPort);
                 injector = FrameInjector.openInThisNamespace(lab.hostInterface());
                 String name = "capstream-it-" + lab.namespace();
+                // A namespace given with ns: gets no /etc/hosts entry for the container's name, which
+                // Docker, Kubernetes and --network host all provide: add it, or the JVM cannot resolve its own name.
                 List<String> command = new ArrayList<>(podman.command("run", "--rm", "--name", name,
+                        "--hostname", name, "--add-host", name + ":127.0.0.1",
                         "--network", "ns:/run/netns/" + lab.namespace(), "--cap-drop", "ALL", "--cap-add", "NET_RAW",
                         "--read-only", "--user", "10001:10001", "--health-interval", "disable", IMAGE,
                         "capture", "--interface", lab.peerInterface(), "--topic", topic,
@@ -200,8 +203,9 @@ class ContainerImageIT {
 
         @Override
         public void close() throws Exception {
+            // gone already when the run ended; --force when a failed assertion left it running
             try (ChildProcess rm = podman.run(60, "rm", "--force", "--ignore", name)) {
-                // gone already when the run ended; --force when a failed assertion left it running
+                rm.exitCode();
             } finally {
                 process.close();
                 closeAll(injector, relay, lab);
