@@ -196,13 +196,13 @@ public final class SplitAccounting {
         public String toKeyValues() {
             return "captured=" + read
                     + " delivered=" + delivered
-                    + " failed=" + failed
-                    + " in_flight=" + inFlight
                     + " dropped=" + dropped()
                     + " dropped_ring_full=" + droppedRingFull
                     + " dropped_backpressure=" + droppedBackpressure
                     + " dropped_unread=" + droppedUnread
                     + " dropped_reopen=" + droppedReopen
+                    + " failed=" + failed
+                    + " in_flight=" + inFlight
                     + " in_ring=" + inRing
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes
