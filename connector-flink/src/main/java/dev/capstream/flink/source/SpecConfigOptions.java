@@ -47,10 +47,6 @@ final class SpecConfigOptions {
         return List.copyOf(options.values());
     }
 
-    Map<Setting<?>, ConfigOption<?>> bySetting() {
-        return options;
-    }
-
     /**
      * The spec's values of a configuration, parsed and checked.
      *

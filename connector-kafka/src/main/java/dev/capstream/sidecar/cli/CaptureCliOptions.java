@@ -6,7 +6,6 @@ import dev.capstream.capture.spec.InvalidSettingException;
 import dev.capstream.capture.spec.Setting;
 import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.capture.spec.SplitKind;
-import dev.capstream.capture.spec.ValueType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -119,12 +118,5 @@ public final class CaptureCliOptions {
      */
     public SettingValues values() {
         return SettingValues.resolve(Host.SIDECAR, settings, raw::get);
-    }
-
-    /** The raw interface arguments given, for commands that fall back to something else without them. */
-    public boolean given(Setting<?> setting) {
-        Object value = raw.get(setting);
-        return value != null && !(value instanceof List<?> list && list.isEmpty())
-                && !(setting.type().kind() == ValueType.Kind.BOOLEAN && value.equals(setting.defaultValue()));
     }
 }
