@@ -127,7 +127,7 @@ class CaptureSourceConnectorIT {
             }
         }
         assertThat(errors.get("capture.fanout.mode")).singleElement().asString().contains("not one of hash, lb, cpu, rnd, qm");
-        assertThat(errors.get("capture.fanout.members")).singleElement().asString().contains("at least 1");
+        assertThat(errors.get("capture.fanout.members")).singleElement().asString().contains("out of range: need 1 to 256");
         assertThat(errors.get("record.key")).singleElement().asString().contains("cannot be keyed by flow");
         assertThat(errors.get("registry.url")).singleElement().asString().contains("needs a schema registry");
         assertThat(result.errorCount()).isEqualTo(4);
