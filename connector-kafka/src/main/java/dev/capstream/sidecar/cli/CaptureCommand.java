@@ -64,7 +64,7 @@ final class CaptureCommand implements Callable<Integer> {
                 new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
                         connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),
+                        .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT, connection.kafkaClients())),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

@@ -1,8 +1,11 @@
 package dev.capstream.sidecar.cli;
 
+import dev.capstream.sidecar.run.ExitStatus;
 import dev.capstream.sidecar.run.SetupException;
 import dev.capstream.capture.pcap.PcapNgWriter;
 import dev.capstream.records.RecordDecoder;
+import dev.capstream.sidecar.run.KafkaClients;
+import dev.capstream.sidecar.run.KafkaSetup;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -88,24 +91,24 @@ final class ExportCommand implements Callable<Integer> {
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Result result = export(bootstrap, topic, connection.recordDecoder(), output, from, to,
+        Result result = export(bootstrap, topic, connection.kafkaClients(), connection.recordDecoder(), output, from, to,
                 max == null ? Long.MAX_VALUE : max, err);
         out.println("result=ok topic=" + topic + " output=" + output + " " + result.toKeyValues());
         out.flush();
         return Main.EXIT_OK;
     }
 
-    static Result export(String bootstrap, String topic, RecordDecoder decoder, Path output, Instant from, Instant to,
-            long max, PrintWriter err) {
+    static Result export(String bootstrap, String topic, KafkaClients kafka, RecordDecoder decoder, Path output,
+            Instant from, Instant to, long max, PrintWriter err) {
         long started = System.nanoTime();
-        Map<String, Object> props = Map.of(
+        Map<String, Object> props = kafka.consumerConfig(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
         long fromNanos = from == null ? Long.MIN_VALUE : toNanos(from);
         long toNanos = to == null ? Long.MAX_VALUE : toNanos(to);
         long records = 0;
@@ -113,8 +116,9 @@ final class ExportCommand implements Callable<Integer> {
         long outOfRange = 0;
         long undecodable = 0;
         Map<String, Integer> interfaceIds = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = partitions(consumer, bootstrap, topic);
+        KafkaSetup.verify(props, bootstrap, "consumer");
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer(props)) {
+            List<TopicPartition> partitions = partitions(consumer, bootstrap, topic, props);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             seekToStart(consumer, partitions, end, from);
@@ -197,21 +201,42 @@ final class ExportCommand implements Callable<Integer> {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap, String topic) {
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap, String topic,
+            Map<String, Object> props) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : partitionInfos(consumer, bootstrap, topic, props)) {
+            partitions.add(new TopicPartition(p.topic(), p.partition()));
+        }
+        return partitions;
+    }
+
+    static KafkaConsumer<byte[], byte[]> newConsumer(Map<String, Object> props) {
+        try {
+            return new KafkaConsumer<>(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SetupException("the Kafka consumer settings are not usable: " + ExitStatus.userMessage(cause)
+                    + " (check " + KafkaSetup.WHERE + " and consumer.* in --config)", e);
+        }
+    }
+
+    /** The topic's partitions; the first request, so wrong credentials or certificates fail here, clearly. */
+    static List<PartitionInfo> partitionInfos(KafkaConsumer<byte[], byte[]> consumer, String bootstrap, String topic,
+            Map<String, Object> props) {
         List<PartitionInfo> infos;
         try {
             infos = consumer.partitionsFor(topic, Duration.ofSeconds(20));
         } catch (TimeoutException e) {
-            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 20 s: check --bootstrap-servers", e);
+            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 20 s: "
+                    + KafkaSetup.timeoutHint(props), e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            SetupException security = KafkaSetup.securityFailure(e, bootstrap, props, "consumer");
+            throw security != null ? security : e;
         }
         if (infos == null || infos.isEmpty()) {
             throw new SetupException("topic '" + topic + "' does not exist at " + bootstrap);
         }
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : infos) {
-            partitions.add(new TopicPartition(p.topic(), p.partition()));
-        }
-        return partitions;
+        return infos;
     }
 
     private static void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,

@@ -44,6 +44,11 @@ public final class Main {
     /** Runs one command with the given output streams (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConnectionOptions)) {
+                ConnectionOptions.addRegistryOptions(sub.getCommandSpec());
+            }
+        }
         if (out != null) {
             cli.setOut(out);
         }

@@ -81,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
                                 : new RepeatingSplitReader(() -> PcapFiles.open((SplitAddress.PcapFile) split, options), loops),
                         topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline(0)),
+                        .withPipeline(pipeline.toPipeline(0, connection.kafkaClients())),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

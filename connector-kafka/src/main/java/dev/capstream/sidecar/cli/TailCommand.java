@@ -3,6 +3,8 @@ package dev.capstream.sidecar.cli;
 import dev.capstream.sidecar.ops.FrameSummary;
 import dev.capstream.sidecar.run.SetupException;
 import dev.capstream.records.RecordDecoder;
+import dev.capstream.sidecar.run.KafkaClients;
+import dev.capstream.sidecar.run.KafkaSetup;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -46,28 +48,24 @@ final class TailCommand implements Callable<Integer> {
         }
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
         RecordDecoder decoder = connection.recordDecoder();
-        return tail(bootstrap, topic, decoder, max == null ? Long.MAX_VALUE : max, spec.commandLine().getOut(),
+        return tail(bootstrap, topic, connection.kafkaClients(), decoder, max == null ? Long.MAX_VALUE : max, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
     /** Prints up to {@code max} frames, from frame and batch records alike. */
-    static int tail(String bootstrap, String topic, RecordDecoder decoder, long max, PrintWriter out, PrintWriter err) {
-        Map<String, Object> props = Map.of(
+    static int tail(String bootstrap, String topic, KafkaClients kafka, RecordDecoder decoder, long max, PrintWriter out,
+            PrintWriter err) {
+        Map<String, Object> props = kafka.consumerConfig(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
         long printed = 0;
         long undecodable = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<PartitionInfo> partitions;
-            try {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20));
-            } catch (TimeoutException e) {
-                throw new SetupException("no Kafka broker answered at " + bootstrap
-                        + " within 20 s: check --bootstrap-servers", e);
-            }
+        KafkaSetup.verify(props, bootstrap, "consumer");
+        try (KafkaConsumer<byte[], byte[]> consumer = ExportCommand.newConsumer(props)) {
+            List<PartitionInfo> partitions = ExportCommand.partitionInfos(consumer, bootstrap, topic, props);
             if (partitions == null || partitions.isEmpty()) {
                 throw new SetupException("topic '" + topic + "' does not exist at " + bootstrap);
             }

@@ -87,17 +87,23 @@ public final class CaptureRun {
      * How frames become records and how the run is operated ({@link PipelineOptions} on the
      * command line).
      *
-     * @param producer producer settings that override capstream's defaults
+     * @param kafka the Kafka client settings (common, producer, admin) over capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-            long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+            long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
             long statsIntervalMillis, long flushTimeoutMillis) {
 
         public static Pipeline defaults() {
-            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
+            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, KafkaClients.none(), 0,
                     "127.0.0.1", 5_000, 15_000);
+        }
+
+        /** This pipeline with these Kafka client settings. */
+        public Pipeline withKafka(KafkaClients clients) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, clients,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis);
         }
 
         PollGovernor governor() {
@@ -138,7 +144,6 @@ public final class CaptureRun {
             for (SplitAddress split : settings.splits()) {
                 readers.add(settings.opener().apply(split));
             }
-            WireFormat.Header framing = framing();
             String bootstrap = settings.bootstrapServers();
             if (bootstrap == null) {
                 broker = EmbeddedBroker.start();
@@ -146,11 +151,16 @@ public final class CaptureRun {
                 err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
                 err.flush();
             }
-            // The producer checks its settings when built: before the topic is touched.
-            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer());
+            // The producer's settings are checked before anything connects; the admin client then
+            // proves the broker answers and accepts these credentials, and only then does the
+            // producer start (its background connects would otherwise repeat any auth failure).
+            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.kafka());
             checkBatchFitsARequest(pipeline.mode(), producerConfig);
+            checkProducerSettings(producerConfig);
+            KafkaSetup.verify(pipeline.kafka().adminConfig(bootstrap), bootstrap, "admin client");
+            WireFormat.Header framing = framing();
+            ensureTopic(bootstrap, settings.topic(), pipeline.kafka());
             sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
-            ensureTopic(bootstrap, settings.topic());
 
             List<SplitAccounting> accounts = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -309,32 +319,53 @@ public final class CaptureRun {
         }
     }
 
-    private static void ensureTopic(String bootstrap, String topic) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        try (Admin admin = Admin.create(props)) {
+    private static void ensureTopic(String bootstrap, String topic, KafkaClients kafka) {
+        Map<String, Object> props = kafka.adminConfig(bootstrap);
+        try (Admin admin = newAdmin(props)) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
                     .all().get(25, TimeUnit.SECONDS);
             LOG.info("created topic {}", topic);
         } catch (ExecutionException e) {
+            SetupException security = KafkaSetup.securityFailure(e.getCause(), bootstrap, props, "admin client");
+            if (security != null) {
+                throw security;
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new SetupException("cannot create topic '" + topic + "' at " + bootstrap + ": "
-                        + ExitStatus.userMessage(e.getCause()) + " (check --bootstrap-servers, or create the topic yourself)",
-                        e.getCause());
+                        + ExitStatus.userMessage(e.getCause()) + " (" + KafkaSetup.timeoutHint(props)
+                        + "; or create the topic yourself)", e.getCause());
             }
         } catch (TimeoutException e) {
-            throw new SetupException("no Kafka broker answered at " + bootstrap
-                    + " within 25 s: check --bootstrap-servers (or omit it to use an embedded broker)", e);
+            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 25 s: "
+                    + KafkaSetup.timeoutHint(props) + " (or omit --bootstrap-servers to use an embedded broker)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while checking topic '" + topic + "'", e);
         }
     }
 
+    private static Admin newAdmin(Map<String, Object> props) {
+        try {
+            return Admin.create(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SetupException("the Kafka admin client settings are not usable: " + ExitStatus.userMessage(cause)
+                    + " (check " + KafkaSetup.WHERE + " and admin.* in --config)", e);
+        }
+    }
+
+    /** Validates the producer settings without starting a producer (which would connect at once). */
+    private static void checkProducerSettings(Map<String, Object> config) {
+        try {
+            new ProducerConfig(config);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(e)
+                    + " (check --producer-property, " + KafkaSetup.WHERE + ", and producer.* in --config)", e);
+        }
+    }
+
     /** capstream's producer defaults, then the user's settings over them. */
-    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides) {
+    static Map<String, Object> producerProperties(String bootstrap, String host, KafkaClients kafka) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
@@ -348,7 +379,7 @@ public final class CaptureRun {
                 // send() may wait this long for metadata or buffer space before the loop is told
                 // "not now" and holds its ring block instead: never a capture thread stuck for a minute
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
-        config.putAll(overrides);
+        config = kafka.producerConfig(config);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return config;
@@ -360,7 +391,7 @@ public final class CaptureRun {
         } catch (org.apache.kafka.common.KafkaException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(cause)
-                    + " (check --producer-property and producer.* in --config)", e);
+                    + " (check --producer-property, " + KafkaSetup.WHERE + ", and producer.* in --config)", e);
         }
     }
 
