@@ -14,7 +14,8 @@ import java.util.function.Function;
  */
 public enum RegistryOption {
     URL("registry.url", "--registry-url", Kind.STRING, null, "URL",
-            "Confluent-compatible schema registry (e.g. https://registry:8081, or Apicurio's .../apis/ccompat/v7)."),
+            "Confluent-compatible schema registry (e.g. https://registry:8081, or Apicurio's .../apis/ccompat/v7). "
+                    + "When unset, values use Avro single-object encoding (C3 01 + schema fingerprint), no registry."),
     SUBJECT_STRATEGY("registry.subject.strategy", "--subject-strategy", Kind.STRING, null, "STRATEGY",
             "How value subjects are named: topic (<topic>-value, the default), record (the record's full name) or "
                     + "topic-record (<topic>-<record full name>)."),

@@ -62,7 +62,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
-                        connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
+                        connection.bootstrapServers, connection.registryUrl(), count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
                         .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT, connection.kafkaClients())),
                 spec.commandLine().getOut(), spec.commandLine().getErr());

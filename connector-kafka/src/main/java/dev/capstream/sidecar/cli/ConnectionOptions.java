@@ -36,44 +36,20 @@ final class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Confluent-compatible schema registry (e.g. http://host:8081, or Apicurio's .../apis/ccompat/v7). "
-                    + "When omitted, values use Avro single-object encoding (C3 01 + schema fingerprint).")
-    String registryUrl;
-
-    @Option(names = "--registry-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:CAPSTREAM_REGISTRY_BASIC_AUTH}",
-            description = "HTTP basic credentials for the registry (or env CAPSTREAM_REGISTRY_BASIC_AUTH).")
-    String registryBasicAuth;
-
-    @Option(names = "--registry-bearer-token", paramLabel = "TOKEN", defaultValue = "${env:CAPSTREAM_REGISTRY_BEARER_TOKEN}",
-            description = "Bearer token for the registry (or env CAPSTREAM_REGISTRY_BEARER_TOKEN).")
-    String registryBearerToken;
-
-    @Option(names = "--registry-ca-file", paramLabel = "PEM",
-            description = "Trust the registry's https certificate if a CA in this PEM file signed it.")
-    java.nio.file.Path registryCaFile;
-
-    @Option(names = "--registry-truststore", paramLabel = "FILE",
-            description = "Trust the registry's https certificate through this truststore (PKCS12 or JKS).")
-    java.nio.file.Path registryTruststore;
-
-    @Option(names = "--registry-truststore-password", paramLabel = "PASSWORD",
-            defaultValue = "${env:CAPSTREAM_REGISTRY_TRUSTSTORE_PASSWORD}",
-            description = "Password of --registry-truststore (or env CAPSTREAM_REGISTRY_TRUSTSTORE_PASSWORD).")
-    String registryTruststorePassword;
-
-    @Option(names = "--subject-strategy", paramLabel = "STRATEGY", defaultValue = "topic",
-            description = "How value subjects are named: topic (<topic>-value, the default), record (the record's "
-                    + "full name) or topic-record (<topic>-<record full name>).")
-    String subjectStrategy;
-
     /** The registry settings these options make, or null when no --registry-url is given. */
     RegistrySettings registrySettings() {
-        return RegistryOption.settings(o -> {
-            OptionSpec option = command.findOption(o.flag());
-            Object value = option == null ? null : option.getValue();
-            return value == null ? null : value.toString();
-        });
+        return RegistryOption.settings(this::value);
+    }
+
+    /** --registry-url, or null. */
+    String registryUrl() {
+        return value(RegistryOption.URL);
+    }
+
+    private String value(RegistryOption o) {
+        OptionSpec option = command.findOption(o.flag());
+        Object value = option == null ? null : option.getValue();
+        return value == null || value.toString().isBlank() ? null : value.toString();
     }
 
     /** The Kafka client settings: --kafka-property and kafka.* for all, producer.*, admin.*, consumer.* for one. */
@@ -85,9 +61,9 @@ final class ConnectionOptions {
     }
 
     /**
-     * Adds the registry settings described in {@link RegistryOption} that have no hand-written
-     * option here to a command that mixes these options in: one description for the sidecar, the
-     * Connect connector and the Flink serialization schema.
+     * Adds the registry settings described in {@link RegistryOption} to a command that mixes these
+     * options in: one description for the sidecar, the Connect connector and the Flink
+     * serialization schema.
      */
     static void addRegistryOptions(CommandSpec spec) {
         for (RegistryOption o : RegistryOption.values()) {
@@ -106,11 +82,11 @@ final class ConnectionOptions {
 
     /** A decoder of both record kinds (frames and batches): through the registry when one is named. */
     RecordDecoder recordDecoder() {
-        return registryUrl == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(registrySettings()));
+        return registryUrl() == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(registrySettings()));
     }
 
     /** A decoder for this connection's records: through the registry when one is named. */
     FrameDecoder decoder() {
-        return registryUrl == null ? new FrameDecoder() : new FrameDecoder(new SchemaRegistryClient(registrySettings()));
+        return registryUrl() == null ? new FrameDecoder() : new FrameDecoder(new SchemaRegistryClient(registrySettings()));
     }
 }

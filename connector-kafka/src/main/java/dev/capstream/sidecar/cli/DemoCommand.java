@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                 bootstrap = broker.bootstrapServers();
                 err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
             }
-            if (connection.registryUrl == null) {
+            if (connection.registryUrl() == null) {
                 err.println("demo: no --registry-url, so records use Avro single-object encoding");
             }
             int code = VethLab.isSupported() ? captureOnVethLab(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
             Thread[] traffic = new Thread[1];
             CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
-                    topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
+                    topic, bootstrap, connection.registryUrl(), frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
                     .withPipeline(DEMO_PIPELINE.withKafka(connection.kafkaClients())), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
                     .start(() -> send(injector, frames, err)));
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.copy(Objects.requireNonNull(in, "demo/frames.pcap is missing from the jar"), pcap,
                     StandardCopyOption.REPLACE_EXISTING);
             CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
-                    topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS)
+                    topic, bootstrap, connection.registryUrl(), frames, TRAFFIC_TIME_LIMIT_MILLIS)
                     .withPipeline(DEMO_PIPELINE.withKafka(connection.kafkaClients())), out, err);
             return run.execute(null);
         } finally {

@@ -43,12 +43,7 @@ public final class Main {
 
     /** Runs one command with the given output streams (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        for (CommandLine sub : cli.getSubcommands().values()) {
-            if (sub.getCommandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConnectionOptions)) {
-                ConnectionOptions.addRegistryOptions(sub.getCommandSpec());
-            }
-        }
+        CommandLine cli = commandLine();
         if (out != null) {
             cli.setOut(out);
         }
@@ -85,6 +80,17 @@ public final class Main {
                     || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /** The command line with every command's options, including those generated from shared descriptions. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConnectionOptions)) {
+                ConnectionOptions.addRegistryOptions(sub.getCommandSpec());
+            }
+        }
+        return cli;
     }
 
     static String userMessage(Throwable e) {

@@ -79,7 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
                 new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(file)),
                         split -> loops == 1 ? PcapFiles.open((SplitAddress.PcapFile) split, options)
                                 : new RepeatingSplitReader(() -> PcapFiles.open((SplitAddress.PcapFile) split, options), loops),
-                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
+                        topic, connection.bootstrapServers, connection.registryUrl(), count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
                         .withPipeline(pipeline.toPipeline(0, connection.kafkaClients())),
                 spec.commandLine().getOut(), spec.commandLine().getErr());

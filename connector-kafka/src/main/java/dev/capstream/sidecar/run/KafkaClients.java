@@ -8,9 +8,6 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The one Kafka client configuration of a sidecar command, in the style of a Connect worker's:
@@ -88,25 +85,6 @@ public record KafkaClients(Map<String, String> common, Map<String, String> produ
         config.putAll(common);
         config.putAll(own);
         return config;
-    }
-
-    /** True for a setting whose value must never be printed: Kafka's password-typed settings and look-alikes. */
-    public static boolean secret(String key) {
-        ConfigDef.ConfigKey known = ProducerConfig.configDef().configKeys().get(key);
-        if (known == null) {
-            known = ConsumerConfig.configDef().configKeys().get(key);
-        }
-        if (known != null && known.type == ConfigDef.Type.PASSWORD) {
-            return true;
-        }
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-                || k.endsWith(".key") || k.contains("credential");
-    }
-
-    /** {@code key=value}, or {@code key=[hidden]} for a secret. */
-    public static String masked(String key, Object value) {
-        return key + "=" + (secret(key) ? "[hidden]" : value);
     }
 
     /**
