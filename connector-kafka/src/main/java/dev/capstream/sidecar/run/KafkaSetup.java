@@ -1,127 +1,148 @@
 package dev.capstream.sidecar.run;
 
+import dev.capstream.pipeline.RecordMode;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns what a Kafka client throws while a command sets up into one line that says what to fix:
- * for authentication and TLS failures the mechanism, the listener, the principal and the settings
- * to check, not a timeout blamed on the bootstrap servers.
+ * The Kafka side of a run's setup: the producer with capstream's defaults under the user's
+ * settings, the sink over it, and the topic. Every problem is a {@link SetupException} naming the
+ * option to change, raised before anything is captured.
  */
-public final class KafkaSetup {
+final class KafkaSetup {
 
-    /** Where security settings are given on the command line, for "check ..." hints. */
-    public static final String WHERE = "--kafka-property (or kafka.* in --config)";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
+    private static final long DEFAULT_BUFFER_MEMORY = 64L << 20;
 
     private KafkaSetup() {
     }
 
     /**
-     * The setup failure for {@code failure}, or null when it is no security problem.
+     * The sink of a run; the producer checks its settings as it is built, before the topic is touched.
      *
-     * @param client which client met it, e.g. "admin client" or "consumer"
+     * @param stampSendTime records get the producer's send time as their timestamp, not the capture time
      */
-    public static SetupException securityFailure(Throwable failure, String bootstrap, Map<String, Object> config,
-            String client) {
-        Throwable cause = failure;
-        while (cause != null && !(cause instanceof AuthenticationException) && !(cause instanceof AuthorizationException)) {
-            cause = cause.getCause();
-        }
-        if (cause == null) {
-            return null;
-        }
-        String identity = KafkaClients.identity(config);
-        String detail = rootMessage(cause);
-        String check;
-        if (cause instanceof SslAuthenticationException) {
-            boolean untrusted = detail.contains("PKIX") || detail.contains("certification path")
-                    || detail.contains("No subject alternative") || detail.contains("No name matching");
-            check = untrusted
-                    ? "ssl.truststore.location and ssl.truststore.password in " + WHERE + ": the truststore must hold "
-                            + "the CA that signed the broker's certificate, and the certificate must name the broker's host"
-                    : "ssl.keystore.location, ssl.keystore.password and ssl.key.password in " + WHERE
-                            + ": the listener requires a client certificate its truststore accepts";
-            return new SetupException("TLS handshake with Kafka at " + bootstrap + " failed for the " + client + " ("
-                    + identity + "): " + detail + "; check " + check, cause);
-        }
-        if (cause instanceof SaslAuthenticationException || cause instanceof AuthenticationException) {
-            check = "sasl.mechanism and the username/password in sasl.jaas.config";
-            return new SetupException("Kafka at " + bootstrap + " refused the " + client + "'s authentication ("
-                    + identity + "): " + detail + "; check " + check + " in " + WHERE, cause);
-        }
-        return new SetupException("Kafka at " + bootstrap + " authenticated the " + client + " (" + identity
-                + ") but does not allow it: " + detail + "; the principal needs ACLs for the topic (describe, create, "
-                + "write or read) and the cluster", cause);
+    static KafkaFrameSink sink(String bootstrap, String host, String topic, RecordMode mode,
+            KafkaClients kafka, boolean stampSendTime) {
+        Map<String, Object> config = checkProducer(bootstrap, host, mode, kafka);
+        long bufferMemory = bufferMemory(config);
+        return new KafkaFrameSink(newProducer(config), topic, bufferMemory, stampSendTime);
     }
 
     /**
-     * Proves that the broker answers and accepts this client's credentials and certificates, with
-     * an admin client of the same security settings: it fails on the first refused handshake, where
-     * a consumer would keep retrying until its timeout.
-     *
-     * @param clientConfig the configuration of the client the command is about to make
-     * @param client which client, for messages
+     * The producer's configuration, checked without starting a producer: a started one connects at
+     * once, and would repeat any authentication failure in its log before the setup could report it.
      */
-    public static void verify(Map<String, Object> clientConfig, String bootstrap, String client) {
-        Map<String, Object> config = new HashMap<>();
-        clientConfig.forEach((k, v) -> {
-            if (KafkaClients.security(k)) {
-                config.put(k, v);
-            }
-        });
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "capstream-setup-check");
-        Admin admin;
+    static Map<String, Object> checkProducer(String bootstrap, String host, RecordMode mode, KafkaClients kafka) {
+        Map<String, Object> config = producerProperties(bootstrap, host, kafka);
+        checkBatchFitsARequest(mode, config);
+        bufferMemory(config);
         try {
-            admin = Admin.create(config);
+            new ProducerConfig(config);
         } catch (KafkaException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new SetupException("the Kafka " + client + " settings are not usable: " + ExitStatus.userMessage(cause)
-                    + " (check " + WHERE + ")", e);
+            throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(e)
+                    + " (check --producer-property, " + KafkaSecurity.WHERE + ", and producer.* in --config)", e);
         }
-        try (admin) {
-            admin.describeCluster().clusterId().get(20, TimeUnit.SECONDS);
+        return config;
+    }
+
+    /** capstream's producer defaults, then the user's settings over them. */
+    static Map<String, Object> producerProperties(String bootstrap, String host, KafkaClients kafka) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(DEFAULT_BUFFER_MEMORY),
+                // bounded: a record not acknowledged in 2 minutes (e.g. a broker away that long) is failed and counted
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                // send() may wait this long for metadata or buffer space before the loop is told
+                // "not now" and holds its ring block instead: never a capture thread stuck for a minute
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
+        config = kafka.producerConfig(config);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return config;
+    }
+
+    /** Creates the topic unless it exists; a broker that does not answer is a setup error. */
+    static void ensureTopic(String bootstrap, String topic, KafkaClients kafka) {
+        Map<String, Object> props = kafka.adminConfig(bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                    .all().get(25, TimeUnit.SECONDS);
+            LOG.info("created topic {}", topic);
         } catch (ExecutionException e) {
-            SetupException security = securityFailure(e.getCause(), bootstrap, clientConfig, client);
-            throw security != null ? security : new SetupException("Kafka at " + bootstrap + " did not answer the "
-                    + client + ": " + ExitStatus.userMessage(e.getCause()) + " (" + timeoutHint(clientConfig) + ")",
-                    e.getCause());
+            SetupException security = KafkaSecurity.securityFailure(e.getCause(), bootstrap, props, "admin client");
+            if (security != null) {
+                throw security;
+            }
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new SetupException("cannot create topic '" + topic + "' at " + bootstrap + ": "
+                        + ExitStatus.userMessage(e.getCause()) + " (" + KafkaSecurity.timeoutHint(props)
+                        + "; or create the topic yourself)", e.getCause());
+            }
         } catch (TimeoutException e) {
-            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 20 s: "
-                    + timeoutHint(clientConfig), e);
+            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 25 s: "
+                    + KafkaSecurity.timeoutHint(props) + " (or omit --bootstrap-servers to use an embedded broker)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SetupException("interrupted while connecting to Kafka at " + bootstrap, e);
+            throw new SetupException("interrupted while checking topic '" + topic + "'", e);
         }
     }
 
-    /** A hint for timeouts: with security settings, a wrong protocol shows as silence too. */
-    public static String timeoutHint(Map<String, Object> config) {
-        String protocol = String.valueOf(config.getOrDefault("security.protocol", "PLAINTEXT")).toUpperCase(Locale.ROOT);
-        return "check --bootstrap-servers, and that security.protocol (now " + protocol
-                + ") matches the broker's listener at that address (" + WHERE + ")";
+    private static KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> config) {
+        try {
+            return new KafkaProducer<>(config);
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(cause)
+                    + " (check --producer-property, " + KafkaSecurity.WHERE + ", and producer.* in --config)", e);
+        }
     }
 
-    private static String rootMessage(Throwable e) {
-        String message = e.getMessage();
-        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
+    /**
+     * A batch record larger than the producer's max.request.size can never be sent: every one would
+     * fail. Refuse the setup instead, saying which limit to move. Per frame a batch adds at most a
+     * few dozen bytes of Avro around the frame's own bytes.
+     */
+    private static void checkBatchFitsARequest(RecordMode mode, Map<String, Object> config) {
+        if (!mode.batched()) {
+            return;
         }
-        return message == null ? e.getClass().getSimpleName() : message;
+        long maxRequest = Long.parseLong(String.valueOf(
+                config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")).strip());
+        long worstCase = (long) mode.maxBytes() + 48L * mode.maxFrames() + 16 * 1024;
+        if (worstCase > maxRequest) {
+            throw new SetupException("--batch-bytes " + mode.maxBytes() + " with --batch-frames " + mode.maxFrames()
+                    + " makes records of up to " + worstCase + " bytes, over the producer's max.request.size of "
+                    + maxRequest + ": lower --batch-bytes, or raise max.request.size (--producer-property) and the "
+                    + "topic's max.message.bytes together");
+        }
+    }
+
+    private static long bufferMemory(Map<String, Object> config) {
+        String value = String.valueOf(config.get(ProducerConfig.BUFFER_MEMORY_CONFIG));
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new SetupException("producer setting buffer.memory=" + value + " is not a number of bytes");
+        }
     }
 }

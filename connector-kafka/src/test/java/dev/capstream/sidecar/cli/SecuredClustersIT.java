@@ -196,12 +196,14 @@ class SecuredClustersIT {
 
     private static void assertOneClearLine(Result r, String... expected) {
         assertThat(r.code()).as("exit code; stderr:\n%s", r.err()).isEqualTo(2);
-        // A timeout would take at least the clients' 20 s and say so; the handshake's own refusal
-        // comes at once. The bound is loose for a shared machine; the README quotes measured times.
-        assertThat(r.millis()).as("fails fast; stderr:\n%s", r.err()).isLessThan(20_000);
+        // Fast means: the handshake's own refusal, not a client timeout (which says "no Kafka broker
+        // answered ... within 20 s" and is refused below). Wall time is only reported: on a shared
+        // machine it measures the machine, not capstream.
+        System.out.println("setup failure after " + r.millis() + " ms (JVM start included): " + r.err().strip());
         List<String> lines = r.err().lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING:")).toList();
         assertThat(lines).as("one line on stderr, no log noise or stack trace").hasSize(1);
-        assertThat(lines.getFirst()).contains(expected).doesNotContain("check --bootstrap-servers");
+        assertThat(lines.getFirst()).contains(expected).doesNotContain("check --bootstrap-servers")
+                .doesNotContain("within 20 s").doesNotContain("within 25 s");
     }
 
     @Test
