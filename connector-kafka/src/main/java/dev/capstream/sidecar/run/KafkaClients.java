@@ -92,6 +92,9 @@ public record KafkaClients(Map<String, String> common, Map<String, String> produ
      * {@code sasl.jaas.config}) or the TLS client keystore; never a secret.
      */
     static String identity(Map<String, Object> config) {
+        if (config.isEmpty()) {
+            return "with the settings given";
+        }
         String protocol = String.valueOf(config.getOrDefault("security.protocol", "PLAINTEXT")).toUpperCase(Locale.ROOT);
         StringBuilder s = new StringBuilder(protocol).append(" listener");
         if (protocol.startsWith("SASL")) {
