@@ -51,6 +51,8 @@ public final class CaptureLoop implements Runnable {
     private int pendingFrames;
     private long pendingBytes;
     private byte[] pendingKey;
+    private long pendingLastSequence;
+    private long pendingDrops;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
@@ -155,6 +157,8 @@ public final class CaptureLoop implements Runnable {
                 buffer.writeBytes(header);
                 // The drop count read when the block was taken is stamped on its frames; the
                 // reader names each frame's interface (a pcapng file may have several).
+                pendingLastSequence = sequence;
+                pendingDrops = blockDrops;
                 frameEncoder.encode(block, reader, sequence++, blockDrops, buffer);
                 pendingTimestamp = block.timestampNanos();
                 pendingFrames = 1;
@@ -194,6 +198,8 @@ public final class CaptureLoop implements Runnable {
         buffer.reset();
         buffer.writeBytes(header);
         batch.finish(blockDrops - dropsAtLastRecord, blockDrops, buffer);
+        pendingLastSequence = sequence - 1;
+        pendingDrops = blockDrops;
         dropsAtLastRecord = blockDrops;
         pendingKey = keying == RecordKeying.SPLIT ? splitKey : null;
         return offer();
@@ -202,7 +208,8 @@ public final class CaptureLoop implements Runnable {
     private boolean offer() {
         // Counted once the sink took the record, so the count never has to be taken back (a
         // counter must not run backwards); the snapshot covers an acknowledgement that came first.
-        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes,
+                pendingLastSequence, pendingDrops)) {
             accounting.countRead(pendingFrames, pendingBytes);
             refused = false;
             return true;
