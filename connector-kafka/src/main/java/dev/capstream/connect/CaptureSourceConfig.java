@@ -141,7 +141,9 @@ public final class CaptureSourceConfig extends AbstractConfig {
                         + " member is one split and one task. Either this or " + SPLITS + " must name something.",
                 GROUP_CAPTURE, ++order, Width.LONG, "Interfaces");
         def.define(SPLITS, Type.LIST, "", Validators.splitList(), Importance.MEDIUM,
-                "Further capture splits, comma-separated, one task each: rdma:DEVICE[:PORT] (an RDMA port's"
+                "Further capture splits, comma-separated, one task each: afxdp:IF[:QUEUE] (an interface RX queue"
+                        + " through AF_XDP; its frames leave the host's stack; needs CAP_NET_RAW, CAP_BPF and"
+                        + " CAP_NET_ADMIN), rdma:DEVICE[:PORT] (an RDMA port's"
                         + " sniffer), pcap:PATH (a pcap/pcapng file on the worker's host, read once) or"
                         + " afpacket:IF[#MEMBER/MEMBERS].",
                 GROUP_CAPTURE, ++order, Width.LONG, "Other splits");

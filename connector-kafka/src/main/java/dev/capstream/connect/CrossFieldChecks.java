@@ -39,7 +39,7 @@ final class CrossFieldChecks {
         List<String> splits = config.getList(SPLITS);
         if (interfaces.isEmpty() && splits.isEmpty()) {
             out.add(new Problem(INTERFACES, "nothing to capture: name at least one interface here (e.g. eth0 or eth0:2)"
-                    + " or a split in " + SPLITS + " (rdma:DEVICE[:PORT], pcap:PATH)"));
+                    + " or a split in " + SPLITS + " (afxdp:IF[:QUEUE], rdma:DEVICE[:PORT], pcap:PATH)"));
         }
         Set<String> interfaceNames = new HashSet<>();
         for (CaptureSourceConfig.InterfaceEntry entry : config.interfaces()) {

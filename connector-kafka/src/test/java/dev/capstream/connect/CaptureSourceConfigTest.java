@@ -95,6 +95,16 @@ class CaptureSourceConfigTest {
     }
 
     @Test
+    void eachAfXdpQueueIsASplitAndATaskOfItsOwn() {
+        CaptureSourceConnector connector = new CaptureSourceConnector();
+        connector.start(props("capture.interfaces", "", "capture.splits", "afxdp:eth0:0,afxdp:eth0:1"));
+        assertThat(connector.taskConfigs(10)).extracting(t -> t.get(CaptureSourceConfig.TASK_SPLIT))
+                .containsExactly("afxdp:eth0:0", "afxdp:eth0:1");
+        assertThat(errors(props("capture.interfaces", "", "capture.splits", "afxdp:eth0:x")).get("capture.splits").getFirst())
+                .contains("bad queue: expected afxdp:IFACE or afxdp:IFACE:QUEUE");
+    }
+
+    @Test
     void anExplicitGroupIdNumbersTheInterfacesFromIt() {
         CaptureSourceConnector connector = new CaptureSourceConnector();
         connector.start(props("capture.interfaces", "eth0:2,eth1:2", "capture.fanout.group.id", "700"));

@@ -9,6 +9,8 @@ import dev.capstream.capture.afpacket.RingConfig;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
+import dev.capstream.capture.xdp.AfXdp;
+import dev.capstream.capture.xdp.AfXdpOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench-capture", mixinStandardHelpOptions = true,
         description = {"Captures and only counts frames (no Kafka), for the capture benchmark's reader contract.",
-            "Interface from $CAP_IFACE (or --interface), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
+            "Interface from $CAP_IFACE (or --interface, or AF_XDP queues with --afxdp IF[:QUEUE]), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
                     + " once every socket is bound, and on SIGTERM/SIGINT (or the duration) drains the blocks the kernel"
                     + " handed over and prints 'captured=N drops=M ...' for all fanout members together.",
             "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given.",
@@ -46,12 +48,17 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     /** Block turns to run: past C2's thresholds (a few thousand calls) for every method on the block path. */
     private static final int WARM_UP_BLOCK_TURNS = 20_000;
     private static final long WARM_UP_MAX_MILLIS = 5_000;
+    /** AF_XDP warm-up ring: a burst is a batch or two, so each frame sent is a good part of a batch turn. */
+    private static final int WARM_UP_XDP_RING = 64;
 
     @Spec
     CommandSpec spec;
 
     @Mixin
     AfPacketCliOptions capture;
+
+    @Mixin
+    AfXdpCliOptions afxdp;
 
     private volatile boolean stopping;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -64,7 +71,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         List<String> interfaces = capture.interfaces;
-        if (interfaces.isEmpty()) {
+        if (interfaces.isEmpty() && afxdp.queues.isEmpty()) {
             String env = System.getenv("CAP_IFACE");
             if (env == null || env.isBlank()) {
                 throw new IllegalArgumentException("no interface: set CAP_IFACE (the benchmark's contract) or give --interface");
@@ -72,13 +79,16 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             interfaces = List.of(env.strip());
         }
         double duration = parseDuration(System.getenv("CAP_DURATION"));
-        List<SplitAddress> splits = capture.splits(interfaces);
-        int maxMembers = splits.stream().mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
+        List<SplitAddress> splits = new ArrayList<>(interfaces.isEmpty() ? List.of() : capture.splits(interfaces));
+        splits.addAll(afxdp.splits());
+        int maxMembers = splits.stream().filter(s -> s instanceof SplitAddress.AfPacket)
+                .mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
         int blockSize = capture.ringBlockSize == null ? RingConfig.DEFAULT_BLOCK_SIZE
                 : AfPacketCliOptions.parseBytes("--ring-block-size", capture.ringBlockSize);
         int defaultBlocks = (int) Math.max(2, TOTAL_RING_BYTES / blockSize / maxMembers);
         AfPacketOptions options = capture.options(defaultBlocks);
-        Function<SplitAddress, SplitReader> opener = AfPacketCliOptions.opener(options);
+        AfXdpOptions xdpOptions = afxdp.options();
+        Function<SplitAddress, SplitReader> opener = AfXdpCliOptions.opener(xdpOptions, AfPacketCliOptions.opener(options));
 
         Thread hook = new Thread(() -> {
             finish();
@@ -88,12 +98,13 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             for (SplitAddress split : splits) {
                 readers.add(opener.apply(split));
             }
-            warmUp(options);
+            warmUp(options, afxdp.queues.isEmpty() ? null : xdpOptions);
             for (SplitReader reader : readers) {
                 threads.add(Thread.ofPlatform().name("bench-" + reader.address().id()).start(() -> count(reader)));
             }
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("ready interfaces=" + String.join(",", interfaces) + " splits=" + splits.size() + " ring="
+            out.println("ready interfaces=" + String.join(",", interfaces) + (afxdp.queues.isEmpty() ? ""
+                    : " afxdp=" + String.join(",", afxdp.queues)) + " splits=" + splits.size() + " ring="
                     + options.ring().blockCount() + "x" + options.ring().blockSize() + " fanout=" + options.fanoutMode());
             out.flush();
             if (duration > 0) {
@@ -179,7 +190,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
      * Nothing is sent on the measured interface. Where a lab cannot be made (no CAP_NET_ADMIN, no
      * {@code ip}), an in-memory block stands in for the frame walk only.
      */
-    private void warmUp(AfPacketOptions options) {
+    private void warmUp(AfPacketOptions options, AfXdpOptions xdpOptions) {
         if (!VethLab.isSupported()) {
             System.err.println("bench-capture: warming up on an in-memory block only: " + VethLab.unsupportedReason());
             warmUpInMemory();
@@ -192,7 +203,10 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
                             options.ring().blockTimeoutMillis()))
                     .withFanoutGroupId(AfPacketOptions.AUTO_GROUP_ID)
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
-            SplitReader reader = AfPacketCliOptions.opener(warm).apply(SplitAddress.AfPacket.of(lab.hostInterface()));
+            // An AF_XDP run warms its own reader's path, on a ring small enough to turn many batches.
+            SplitReader reader = xdpOptions != null
+                    ? AfXdp.open(new SplitAddress.AfXdp(lab.hostInterface(), 0), xdpOptions.withRingSize(WARM_UP_XDP_RING))
+                    : AfPacketCliOptions.opener(warm).apply(SplitAddress.AfPacket.of(lab.hostInterface()));
             try {
                 byte[][] frames = {TestFrames.udp(64, 0), TestFrames.udp(1514, 1), TestFrames.udp(512, 2)};
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_MILLIS);

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = {"Captures frames from one or more interfaces (AF_PACKET TPACKET_V3 rings, one per fanout member"
-                + " and thread) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
-            "Needs root or CAP_NET_RAW. Ends with one key=value summary line on stdout: "
+                + " and thread), interface queues (AF_XDP sockets) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
+            "Needs root or CAP_NET_RAW (AF_XDP also CAP_BPF and CAP_NET_ADMIN). Ends with one key=value summary line on stdout: "
                     + "captured= delivered= dropped= (by reason) failed= in_flight= kernel_seen=."})
 final class CaptureCommand implements Callable<Integer> {
 
@@ -21,6 +21,9 @@ final class CaptureCommand implements Callable<Integer> {
 
     @Mixin
     AfPacketCliOptions capture;
+
+    @Mixin
+    AfXdpCliOptions afxdp;
 
     @Option(names = "--rdma", paramLabel = "DEVICE[:PORT]",
             description = "RDMA port to sniff (RAW_PACKET QP + SNIFFER flow; mlx4/mlx5, CAP_NET_RAW), e.g. mlx5_0:1;"
@@ -50,18 +53,21 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds != null && !(durationSeconds > 0)) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
-        if (capture.interfaces.isEmpty() && rdmaPorts.isEmpty()) {
-            throw new IllegalArgumentException("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
+        if (capture.interfaces.isEmpty() && afxdp.queues.isEmpty() && rdmaPorts.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "nothing to capture: name an --interface, an --afxdp IF[:QUEUE] or an --rdma DEVICE[:PORT]");
         }
         java.util.List<SplitAddress> splits = new java.util.ArrayList<>();
         if (!capture.interfaces.isEmpty()) {
             splits.addAll(capture.splits());
         }
+        splits.addAll(afxdp.splits());
         for (String port : rdmaPorts) {
             splits.add(SplitAddress.parse("rdma:" + port));
         }
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
+                new CaptureRun.Settings(splits,
+                        AfXdpCliOptions.opener(afxdp.options(), AfPacketCliOptions.opener(capture.options())), topic,
                         connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
                         .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),
