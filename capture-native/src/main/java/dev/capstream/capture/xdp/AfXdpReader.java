@@ -13,6 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class AfXdpReader implements SplitReader {
     private static final Logger LOG = LoggerFactory.getLogger(AfXdpReader.class);
     private static final short POLL_FAILURES = (short) (POLLERR | POLLHUP | POLLNVAL);
     private static final long DESC_BYTES = XdpLayouts.XDP_DESC.byteSize();
+    /** Below this a park costs more than it saves (timer slack is 50 µs). */
+    private static final long MIN_COALESCE_NANOS = 20_000;
     private static final long DESC_LEN = XdpLayouts.offsetOf(XdpLayouts.XDP_DESC, "len");
 
     private final SplitAddress.AfXdp address;
@@ -49,7 +52,10 @@ final class AfXdpReader implements SplitReader {
     private final long chunkMask;
     private final String where;
 
+    private final long batchWaitNanos;
+
     // Owned by the polling thread.
+    private long lastTakeNanos;
     private int rxConsumer;
     private int fillProducer;
     private boolean holding;
@@ -74,6 +80,7 @@ final class AfXdpReader implements SplitReader {
         this.cursor = new DescriptorCursor(socket.umem, options.batchSize(), iface.index(), iface.mac());
         this.chunkMask = ~((long) options.frameSize() - 1);
         this.fillProducer = options.ringSize();
+        this.batchWaitNanos = TimeUnit.MICROSECONDS.toNanos(options.batchWaitMicros());
         // Not in the socket's arena: a poll(2) blocked on it must not keep close() from unmapping.
         this.pollfd = Arena.ofAuto().allocate(StructLayouts.POLLFD);
         StructLayouts.POLLFD_FD.set(pollfd, 0L, socket.fd);
@@ -154,13 +161,40 @@ final class AfXdpReader implements SplitReader {
             throw new IllegalStateException("poll() on " + address + " while the previous batch is held: release() it first");
         }
         int ready = socket.rx.producerAcquire() - rxConsumer;
+        if (ready == 0 && timeoutMillis > 0 && batchWaitNanos > 0) {
+            // Under steady traffic the next frames are a batch wait away: sleeping that long first
+            // saves the poll(2) and its wakeup for the very next frame.
+            LockSupport.parkNanos(Math.min(batchWaitNanos, TimeUnit.MILLISECONDS.toNanos(timeoutMillis)));
+            ready = socket.rx.producerAcquire() - rxConsumer;
+        }
         if (ready == 0) {
             ready = waitForFrames(timeoutMillis);
             if (ready == 0) {
                 return null;
             }
         }
+        if (ready < cursor.addrs.length && timeoutMillis > 0) {
+            ready = coalesce(ready);
+        }
         return take(Math.min(ready, cursor.addrs.length));
+    }
+
+    /**
+     * Lets a short batch grow before handing it over, as a TPACKET_V3 block fills before it is
+     * retired: the kernel wakes an AF_XDP reader for every frame, and a wakeup per few frames costs
+     * more than the frames. Waits at most {@code batchWait}, and no longer than the batch would take
+     * to fill at the rate frames came in since the last batch, so a fast queue never waits long
+     * enough to fill its ring.
+     */
+    private int coalesce(int ready) {
+        long sinceLast = System.nanoTime() - lastTakeNanos;
+        double fillNanos = (double) (cursor.addrs.length - ready) * sinceLast / ready;
+        long wait = (long) Math.min(batchWaitNanos, fillNanos);
+        if (wait < MIN_COALESCE_NANOS) {
+            return ready;
+        }
+        LockSupport.parkNanos(wait);
+        return socket.rx.producerAcquire() - rxConsumer;
     }
 
     private int waitForFrames(long timeoutMillis) {
@@ -204,6 +238,7 @@ final class AfXdpReader implements SplitReader {
         }
         rxConsumer = c + n;
         socket.rx.publishConsumer(rxConsumer);
+        lastTakeNanos = System.nanoTime();
         cursor.reset(n, epochNanos());
         holding = true;
         return cursor;

@@ -46,6 +46,12 @@ final class AfXdpCliOptions {
                     + " (default: on).")
     boolean needWakeup;
 
+    @Option(names = "--afxdp-batch-wait", paramLabel = "MICROS", defaultValue = "" + AfXdpOptions.DEFAULT_BATCH_WAIT_MICROS,
+            description = "How long a reader that woke for a few frames waits for more before handing them over, in µs"
+                    + " (never longer than the batch takes to fill at the current rate); 0: at once, lowest latency,"
+                    + " most wakeups (default: ${DEFAULT-VALUE}).")
+    int batchWaitMicros;
+
     List<SplitAddress> splits() {
         List<SplitAddress> out = new ArrayList<>();
         for (String q : queues) {
@@ -59,10 +65,11 @@ final class AfXdpCliOptions {
             return AfXdpOptions.defaults().withRingSize(ringSize).withFrameSize(frameSize)
                     .withBindMode(parse(XdpBindMode.class, bindMode, "--afxdp-bind-mode", "copy, zerocopy or auto"))
                     .withAttachMode(parse(XdpAttachMode.class, attachMode, "--afxdp-attach-mode", "native, skb or auto"))
-                    .withNeedWakeup(needWakeup);
+                    .withNeedWakeup(needWakeup)
+                    .withBatchWaitMicros(batchWaitMicros);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage()
-                    + (e.getMessage().contains("--afxdp") ? "" : " (options --afxdp-ring-size, --afxdp-frame-size)"), e);
+                    + (e.getMessage().contains("--afxdp") ? "" : " (options --afxdp-ring-size, --afxdp-frame-size, --afxdp-batch-wait)"), e);
         }
     }
 
