@@ -138,7 +138,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (ReaderInfo reader : readers.values()) {
-            if (split.kind() == CaptureSplit.Kind.LIVE && !sameHost(split.host(), reader.getLocation())) {
+            if (split.kind() != CaptureSplit.Kind.FILE && !sameHost(split.host(), reader.getLocation())) {
                 continue;
             }
             int load = assignedCount.getOrDefault(reader.getSubtaskId(), 0);

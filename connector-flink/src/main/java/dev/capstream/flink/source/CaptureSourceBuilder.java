@@ -45,6 +45,12 @@ public final class CaptureSourceBuilder {
         return this;
     }
 
+    /** Interface RX queues ({@code IF[:QUEUE]}) to capture through AF_XDP on every host. */
+    public CaptureSourceBuilder afxdpQueues(String... queues) {
+        options.set(CaptureSourceOptions.AFXDP_QUEUES, List.of(queues));
+        return this;
+    }
+
     /** Fanout members (splits) per interface and host; default 1. */
     public CaptureSourceBuilder fanoutMembers(int members) {
         options.set(CaptureSourceOptions.FANOUT_MEMBERS, members);
@@ -117,8 +123,9 @@ public final class CaptureSourceBuilder {
         List<String> hosts = options.getOptional(CaptureSourceOptions.HOSTS).orElse(List.of());
         List<String> interfaces = options.getOptional(CaptureSourceOptions.INTERFACES).orElse(List.of());
         List<String> files = options.getOptional(CaptureSourceOptions.PCAP_FILES).orElse(List.of());
+        List<String> queues = options.getOptional(CaptureSourceOptions.AFXDP_QUEUES).orElse(List.of());
         int members = options.get(CaptureSourceOptions.FANOUT_MEMBERS);
-        boolean live = !hosts.isEmpty() || !interfaces.isEmpty();
+        boolean live = !hosts.isEmpty() || !interfaces.isEmpty() || !queues.isEmpty();
         if (live && !files.isEmpty()) {
             throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.PCAP_FILES.key()
                     + "' makes a bounded replay and '" + CaptureSourceOptions.HOSTS.key() + "'/'"
@@ -131,22 +138,32 @@ public final class CaptureSourceBuilder {
                     + "' for live capture, or '" + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
         }
         if (live) {
-            checkLive(hosts, interfaces, members);
+            checkLive(hosts, interfaces, queues, members);
         } else {
             checkFiles(files);
         }
-        return new CaptureSourceSpec(hosts, interfaces, members, files, readerSettings());
+        return new CaptureSourceSpec(hosts, interfaces, members, queues, files, readerSettings());
     }
 
-    private static void checkLive(List<String> hosts, List<String> interfaces, int members) {
+    private static void checkLive(List<String> hosts, List<String> interfaces, List<String> queues, int members) {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("capture source: interfaces " + interfaces + " are named but no '"
                     + CaptureSourceOptions.HOSTS.key() + "': name the hosts that own them, as Flink reports their"
                     + " task managers (taskmanager.host)");
         }
-        if (interfaces.isEmpty()) {
+        if (interfaces.isEmpty() && queues.isEmpty()) {
             throw new IllegalArgumentException("capture source: hosts " + hosts + " are named but no '"
-                    + CaptureSourceOptions.INTERFACES.key() + "': name the interfaces to capture, e.g. eth0");
+                    + CaptureSourceOptions.INTERFACES.key() + "' or '" + CaptureSourceOptions.AFXDP_QUEUES.key()
+                    + "': name the interfaces to capture, e.g. eth0");
+        }
+        noBlanksOrDuplicates(CaptureSourceOptions.AFXDP_QUEUES, queues);
+        for (String queue : queues) {
+            try {
+                SplitAddress.parse("afxdp:" + queue);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.AFXDP_QUEUES.key()
+                        + "': " + e.getMessage(), e);
+            }
         }
         noBlanksOrDuplicates(CaptureSourceOptions.HOSTS, hosts);
         noBlanksOrDuplicates(CaptureSourceOptions.INTERFACES, interfaces);

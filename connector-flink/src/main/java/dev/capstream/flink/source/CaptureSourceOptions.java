@@ -29,6 +29,14 @@ public final class CaptureSourceOptions {
             .noDefaultValue()
             .withDescription("Interfaces to capture on every host, e.g. eth0. In SQL: separated by ';'.");
 
+    public static final ConfigOption<List<String>> AFXDP_QUEUES = key("afxdp-queues")
+            .stringType()
+            .asList()
+            .noDefaultValue()
+            .withDescription("Interface RX queues to capture through AF_XDP on every host, IF[:QUEUE] (queue 0 when"
+                    + " omitted), e.g. eth0:0; one split each per host. Frames of those queues leave the host's stack."
+                    + " Needs CAP_NET_RAW, CAP_BPF and CAP_NET_ADMIN. In SQL: separated by ';'.");
+
     public static final ConfigOption<Integer> FANOUT_MEMBERS = key("fanout-members")
             .intType()
             .defaultValue(1)

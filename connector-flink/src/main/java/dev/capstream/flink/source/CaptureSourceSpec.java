@@ -1,5 +1,6 @@
 package dev.capstream.flink.source;
 
+import dev.capstream.capture.SplitAddress;
 import dev.capstream.flink.reader.ReaderSettings;
 import dev.capstream.flink.split.CaptureSplit;
 import java.io.IOException;
@@ -24,14 +25,16 @@ public final class CaptureSourceSpec implements Serializable {
     private final List<String> hosts;
     private final List<String> interfaces;
     private final int fanoutMembers;
+    private final List<String> afxdpQueues;
     private final List<String> pcapFiles;
     private final ReaderSettings readerSettings;
 
-    CaptureSourceSpec(List<String> hosts, List<String> interfaces, int fanoutMembers, List<String> pcapFiles,
-            ReaderSettings readerSettings) {
+    CaptureSourceSpec(List<String> hosts, List<String> interfaces, int fanoutMembers, List<String> afxdpQueues,
+            List<String> pcapFiles, ReaderSettings readerSettings) {
         this.hosts = List.copyOf(hosts);
         this.interfaces = List.copyOf(interfaces);
         this.fanoutMembers = fanoutMembers;
+        this.afxdpQueues = List.copyOf(afxdpQueues);
         this.pcapFiles = List.copyOf(pcapFiles);
         this.readerSettings = readerSettings;
     }
@@ -68,7 +71,18 @@ public final class CaptureSourceSpec implements Serializable {
                 }
             }
         }
+        for (String queue : afxdpQueues) {
+            SplitAddress.AfXdp address = (SplitAddress.AfXdp) SplitAddress.parse("afxdp:" + queue);
+            for (String host : hosts) {
+                splits.add(CaptureSplit.afxdp(host, address.interfaceName(), address.queue()));
+            }
+        }
         return splits;
+    }
+
+    /** Interface RX queues captured through AF_XDP on every host, {@code IF[:QUEUE]}. */
+    public List<String> afxdpQueues() {
+        return afxdpQueues;
     }
 
     private static List<Path> captureFilesIn(Path dir) {

@@ -21,7 +21,9 @@ public final class CaptureSplit implements SourceSplit {
         /** An AF_PACKET fanout member on a live interface of one host (unbounded). */
         LIVE,
         /** A pcap or pcapng file (bounded). */
-        FILE
+        FILE,
+        /** An AF_XDP socket on one RX queue of a live interface of one host (unbounded). */
+        AFXDP
     }
 
     /** Fanout group value meaning: the capture engine picks the group (per interface and process). */
@@ -75,6 +77,18 @@ public final class CaptureSplit implements SourceSplit {
         return new CaptureSplit(Kind.LIVE, host, interfaceName, fanoutGroup, member, members, null, 0, 0);
     }
 
+    /**
+     * An AF_XDP socket on one RX queue of a live interface. The queue is kept in the member field
+     * (an AF_XDP queue has no fanout: one socket per queue).
+     */
+    public static CaptureSplit afxdp(String host, String interfaceName, int queue) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("an AF_XDP split needs a host name");
+        }
+        new SplitAddress.AfXdp(interfaceName, queue); // validates the interface name and the queue
+        return new CaptureSplit(Kind.AFXDP, host, interfaceName, ENGINE_FANOUT_GROUP, queue, 1, null, 0, 0);
+    }
+
     /** A pcap or pcapng file, read once from start to end. */
     public static CaptureSplit file(Path path) {
         Objects.requireNonNull(path, "path");
@@ -96,14 +110,16 @@ public final class CaptureSplit implements SourceSplit {
      */
     @Override
     public String splitId() {
-        return kind == Kind.LIVE ? host + "/" + address() : address().toString();
+        return kind == Kind.FILE ? address().toString() : host + "/" + address();
     }
 
     /** The capture address a reader opens for this split. */
     public SplitAddress address() {
-        return kind == Kind.LIVE
-                ? new SplitAddress.AfPacket(interfaceName, member, members)
-                : new SplitAddress.PcapFile(Path.of(file));
+        return switch (kind) {
+            case LIVE -> new SplitAddress.AfPacket(interfaceName, member, members);
+            case AFXDP -> new SplitAddress.AfXdp(interfaceName, member);
+            case FILE -> new SplitAddress.PcapFile(Path.of(file));
+        };
     }
 
     public Kind kind() {
@@ -122,6 +138,11 @@ public final class CaptureSplit implements SourceSplit {
     /** The live interface; null for a file split. */
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /** The RX queue of an AF_XDP split; 0 for the others. */
+    public int queue() {
+        return kind == Kind.AFXDP ? member : 0;
     }
 
     public int fanoutGroup() {

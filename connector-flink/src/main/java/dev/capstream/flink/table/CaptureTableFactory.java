@@ -36,6 +36,7 @@ public final class CaptureTableFactory implements DynamicTableSourceFactory {
     private static final Set<ConfigOption<?>> OPTIONS = Set.of(
             CaptureSourceOptions.HOSTS,
             CaptureSourceOptions.INTERFACES,
+            CaptureSourceOptions.AFXDP_QUEUES,
             CaptureSourceOptions.FANOUT_MEMBERS,
             CaptureSourceOptions.PCAP_FILES,
             CaptureSourceOptions.PCAP_REPLAY_SPEED,
