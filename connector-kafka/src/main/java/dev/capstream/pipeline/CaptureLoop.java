@@ -51,6 +51,8 @@ public final class CaptureLoop implements Runnable {
     private int pendingFrames;
     private long pendingBytes;
     private byte[] pendingKey;
+    private long pendingLastSequence;
+    private long pendingDrops;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
@@ -135,6 +137,7 @@ public final class CaptureLoop implements Runnable {
             }
             flushAtEnd();
             refreshKernelStats();
+            accounting.markStopped();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
         }
     }
@@ -154,6 +157,8 @@ public final class CaptureLoop implements Runnable {
                 buffer.writeBytes(header);
                 // The drop count read when the block was taken is stamped on its frames; the
                 // reader names each frame's interface (a pcapng file may have several).
+                pendingLastSequence = sequence;
+                pendingDrops = blockDrops;
                 frameEncoder.encode(block, reader, sequence++, blockDrops, buffer);
                 pendingTimestamp = block.timestampNanos();
                 pendingFrames = 1;
@@ -193,19 +198,22 @@ public final class CaptureLoop implements Runnable {
         buffer.reset();
         buffer.writeBytes(header);
         batch.finish(blockDrops - dropsAtLastRecord, blockDrops, buffer);
+        pendingLastSequence = sequence - 1;
+        pendingDrops = blockDrops;
         dropsAtLastRecord = blockDrops;
         pendingKey = keying == RecordKeying.SPLIT ? splitKey : null;
         return offer();
     }
 
     private boolean offer() {
-        // Counted before the send, so a fast acknowledgement can never outrun it; taken back if refused.
-        accounting.countRead(pendingFrames, pendingBytes);
-        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+        // Counted once the sink took the record, so the count never has to be taken back (a
+        // counter must not run backwards); the snapshot covers an acknowledgement that came first.
+        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes,
+                pendingLastSequence, pendingDrops)) {
+            accounting.countRead(pendingFrames, pendingBytes);
             refused = false;
             return true;
         }
-        accounting.countRead(-pendingFrames, -pendingBytes);
         refused = true;
         return false;
     }

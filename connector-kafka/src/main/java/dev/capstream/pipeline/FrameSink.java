@@ -32,10 +32,13 @@ public interface FrameSink {
      * @param key the record key (see {@link RecordKeying}); null for none. Not reused by the caller.
      * @param frames how many frames the record holds
      * @param frameBytes captured bytes of those frames
+     * @param lastSequence the split's sequence number of the record's last frame, so a sink that
+     *     needs it (a Connect source offset) never reads it back out of {@code value}
+     * @param kernelDrops the split's kernel drops so far, as stamped on the record
+     * @return true when the sink took the record; false when it refused it for now
      */
-    /** @return true when the sink took the record; false when it refused it for now */
     boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes);
+            long frameBytes, long lastSequence, long kernelDrops);
 
     /** Sends everything buffered and waits up to the timeout for the outcomes. */
     void flush(long timeoutMillis);

@@ -35,6 +35,7 @@ public final class CaptureTableFactory implements DynamicTableSourceFactory {
 
     private static final Set<ConfigOption<?>> OPTIONS = Set.of(
             CaptureSourceOptions.HOSTS,
+            CaptureSourceOptions.HOSTS_WAIT_TIMEOUT,
             CaptureSourceOptions.INTERFACES,
             CaptureSourceOptions.AFXDP_QUEUES,
             CaptureSourceOptions.FANOUT_MEMBERS,

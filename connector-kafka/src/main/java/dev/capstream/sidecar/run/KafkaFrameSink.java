@@ -37,11 +37,19 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     /** A waiter's target: in-flight bytes at or below which it wakes. */
     private volatile long wakeAtOrBelowBytes;
     private volatile boolean accepting = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final boolean stampSendTime;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
+        this(producer, topic, bufferMemory, false);
+    }
+
+    /** @param stampSendTime records get the producer's send time as their timestamp, not the capture time */
+    KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory, boolean stampSendTime) {
         this.producer = producer;
         this.topic = topic;
         this.bufferMemory = bufferMemory;
+        this.stampSendTime = stampSendTime;
     }
 
     @Override
@@ -76,11 +84,11 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
 
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes) {
+            long frameBytes, long lastSequence, long kernelDrops) {
         byte[] bytes = value.toByteArray();
         sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
+                new ProducerRecord<>(topic, null, stampSendTime ? null : Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
         Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length);
         try {
             producer.send(record, outcome);
@@ -163,9 +171,14 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         }
     }
 
-    /** Closes the producer; records still unacknowledged after the timeout are failed (and counted). */
+    /**
+     * Closes the producer; records still unacknowledged after the timeout are failed (and counted).
+     * Only the first call closes it: a run closes its sink before its summary and again on the way out.
+     */
     void close(long timeoutMillis) {
-        producer.close(Duration.ofMillis(timeoutMillis));
+        if (closed.compareAndSet(false, true)) {
+            producer.close(Duration.ofMillis(timeoutMillis));
+        }
     }
 
     @Override
