@@ -18,6 +18,7 @@ final class XdpErrors {
     static final int ENOSYS = 38;
     static final int EOPNOTSUPP = 95;
     static final int EAFNOSUPPORT = 97;
+    static final int ENOBUFS = 105;
 
     static final String CAPABILITIES = "AF_XDP capture needs CAP_NET_RAW (the socket), CAP_BPF (map and program)"
             + " and CAP_NET_ADMIN (attaching to the interface): run as root, or grant them"
@@ -62,6 +63,9 @@ final class XdpErrors {
                             : null;
             case ENOMEM -> "the kernel could not allocate or pin the UMEM or rings; ask for a smaller ring"
                     + " (--afxdp-ring-size), or raise RLIMIT_MEMLOCK (LimitMEMLOCK=infinity in systemd)";
+            case ENOBUFS -> "the UMEM is larger than this process may lock: raise RLIMIT_MEMLOCK above ring size x frame"
+                    + " size (LimitMEMLOCK=infinity in systemd, ulimit -l), grant CAP_IPC_LOCK, or ask for a smaller"
+                    + " ring (--afxdp-ring-size)";
             case ENODEV, ENOENT -> where + " went away or does not exist; check it with 'ip link show'";
             case EINVAL -> call.startsWith("bind")
                     ? "the kernel refused the queue or flags; check the queue exists (ls /sys/class/net/" + where + "/queues)"
