@@ -3,7 +3,6 @@ package dev.capstream.connect;
 import dev.capstream.capture.CaptureException;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
-import dev.capstream.capture.SplitReaders;
 import dev.capstream.capture.afpacket.AfPacket;
 import dev.capstream.pipeline.CaptureLoop;
 import dev.capstream.pipeline.RecordWiring;
@@ -90,14 +89,13 @@ public final class CaptureSourceTask extends SourceTask {
 
     private SplitReader open(CaptureSourceConfig config, SplitAddress split, String host) {
         try {
-            if (split instanceof SplitAddress.AfPacket a) {
+            if (split instanceof SplitAddress.AfPacket) {
                 String unavailable = AfPacket.unavailableReason();
                 if (unavailable != null) {
                     throw new CaptureException(unavailable);
                 }
-                return AfPacket.open(a, config.afPacketOptions(config.taskFanoutGroupId()));
             }
-            return SplitReaders.open(split);
+            return config.readerOptions(config.taskFanoutGroupId()).open(split);
         } catch (CaptureException | IllegalArgumentException e) {
             throw new ConnectException(description + " cannot capture: " + e.getMessage()
                     + (split instanceof SplitAddress.AfPacket

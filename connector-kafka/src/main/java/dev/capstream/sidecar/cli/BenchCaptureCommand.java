@@ -6,7 +6,11 @@ import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.afpacket.AfPacketOptions;
 import dev.capstream.capture.afpacket.RingConfig;
-import dev.capstream.capture.xdp.AfXdp;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.InterfaceEntry;
+import dev.capstream.capture.spec.ReaderOptions;
+import dev.capstream.capture.spec.SettingValues;
+import dev.capstream.capture.spec.SplitKind;
 import dev.capstream.capture.xdp.AfXdpOptions;
 import dev.capstream.sidecar.demo.DemoFrames;
 import dev.capstream.sidecar.demo.DemoLink;
@@ -17,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
  * the same AF_PACKET readers as {@code capture}, one thread per fanout member, but each frame is
  * only walked and counted, nothing is encoded or sent.
  */
-@Command(name = "bench-capture", mixinStandardHelpOptions = true,
+@Command(name = "bench-capture", mixinStandardHelpOptions = true, modelTransformer = CaptureCliOptions.Install.class,
         description = {"Captures and only counts frames (no Kafka), for the capture benchmark's reader contract.",
             "Interface from $CAP_IFACE (or --interface, or AF_XDP queues with --afxdp IF[:QUEUE]), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
                     + " once every socket is bound, and on SIGTERM/SIGINT (or the duration) drains the blocks the kernel"
@@ -34,7 +37,7 @@ import picocli.CommandLine.Spec;
             "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given.",
             "Before 'ready' it runs its block loop over frames on a veth pair of its own, in a throw-away network"
                     + " namespace, so the JIT is done before the harness measures (an in-memory block if that cannot be made)."})
-final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer> {
+final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer>, CaptureCliOptions.Holder {
 
     /** The harness gives every reader 64 MiB of ring in total. */
     private static final long TOTAL_RING_BYTES = 64L << 20;
@@ -53,11 +56,8 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    AfPacketCliOptions capture;
-
-    @Mixin
-    AfXdpCliOptions afxdp;
+    /** The same AF_PACKET options as {@code capture}. */
+    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET, SplitKind.AFXDP);
 
     private volatile boolean stopping;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -67,10 +67,17 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     private String result;
 
     @Override
+    public CaptureCliOptions captureOptions() {
+        return capture;
+    }
+
+    @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> interfaces = capture.interfaces;
-        if (interfaces.isEmpty() && afxdp.queues.isEmpty()) {
+        SettingValues settings = capture.values();
+        List<String> interfaces = settings.get(CaptureSettings.INTERFACES);
+        List<SplitAddress> queues = CaptureSettings.afXdpSplits(settings);
+        if (interfaces.isEmpty() && queues.isEmpty()) {
             String env = System.getenv("CAP_IFACE");
             if (env == null || env.isBlank()) {
                 throw new IllegalArgumentException("no interface: set CAP_IFACE (the benchmark's contract) or give --interface");
@@ -78,16 +85,19 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             interfaces = List.of(env.strip());
         }
         double duration = parseDuration(System.getenv("CAP_DURATION"));
-        List<SplitAddress> splits = new ArrayList<>(interfaces.isEmpty() ? List.of() : capture.splits(interfaces));
-        splits.addAll(afxdp.splits());
+        List<SplitAddress> splits = new ArrayList<>();
+        for (String item : interfaces) {
+            splits.addAll(InterfaceEntry.parse(item).splits(settings.get(CaptureSettings.FANOUT_MEMBERS)));
+        }
+        splits.addAll(queues);
         int maxMembers = splits.stream().filter(s -> s instanceof SplitAddress.AfPacket)
                 .mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
-        int blockSize = capture.ringBlockSize == null ? RingConfig.DEFAULT_BLOCK_SIZE
-                : AfPacketCliOptions.parseBytes("--ring-block-size", capture.ringBlockSize);
+        int blockSize = settings.get(CaptureSettings.RING_BLOCK_SIZE);
         int defaultBlocks = (int) Math.max(2, TOTAL_RING_BYTES / blockSize / maxMembers);
-        AfPacketOptions options = capture.options(defaultBlocks);
-        AfXdpOptions xdpOptions = afxdp.options();
-        Function<SplitAddress, SplitReader> opener = AfXdpCliOptions.opener(xdpOptions, AfPacketCliOptions.opener(options));
+        AfPacketOptions options = CaptureSettings.afPacketOptions(settings,
+                CaptureSettings.ring(settings, settings.getOr(CaptureSettings.RING_BLOCKS, defaultBlocks)));
+        AfXdpOptions xdpOptions = CaptureSettings.afXdpOptions(settings);
+        Function<SplitAddress, SplitReader> opener = ReaderOptions.defaults().withAfPacket(options).withAfXdp(xdpOptions)::open;
 
         Thread hook = new Thread(() -> {
             finish();
@@ -97,13 +107,14 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             for (SplitAddress split : splits) {
                 readers.add(opener.apply(split));
             }
-            warmUp(options, afxdp.queues.isEmpty() ? null : xdpOptions);
+            warmUp(options, queues.isEmpty() ? null : xdpOptions);
             for (SplitReader reader : readers) {
                 threads.add(Thread.ofPlatform().name("bench-" + reader.address().id()).start(() -> count(reader)));
             }
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("ready interfaces=" + String.join(",", interfaces) + (afxdp.queues.isEmpty() ? ""
-                    : " afxdp=" + String.join(",", afxdp.queues)) + " splits=" + splits.size() + " ring="
+            out.println("ready interfaces=" + String.join(",", interfaces) + (queues.isEmpty() ? ""
+                    : " afxdp=" + queues.stream().map(SplitAddress::id).collect(java.util.stream.Collectors.joining(",")))
+                    + " splits=" + splits.size() + " ring="
                     + options.ring().blockCount() + "x" + options.ring().blockSize() + " fanout=" + options.fanoutMode());
             out.flush();
             if (duration > 0) {
@@ -204,8 +215,9 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
             // An AF_XDP run warms its own reader's path, on a ring small enough to turn many batches.
             SplitReader reader = xdpOptions != null
-                    ? AfXdp.open(new SplitAddress.AfXdp(lab.hostInterface(), 0), xdpOptions.withRingSize(WARM_UP_XDP_RING))
-                    : AfPacketCliOptions.opener(warm).apply(SplitAddress.AfPacket.of(lab.hostInterface()));
+                    ? ReaderOptions.defaults().withAfXdp(xdpOptions.withRingSize(WARM_UP_XDP_RING))
+                            .open(new SplitAddress.AfXdp(lab.hostInterface(), 0))
+                    : ReaderOptions.defaults().withAfPacket(warm).open(SplitAddress.AfPacket.of(lab.hostInterface()));
             try {
                 byte[][] frames = {DemoFrames.udp(64, 0), DemoFrames.udp(1514, 1), DemoFrames.udp(512, 2)};
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_MILLIS);
