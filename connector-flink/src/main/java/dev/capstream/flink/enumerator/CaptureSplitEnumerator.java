@@ -186,7 +186,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         var it = pending.values().iterator();
         while (it.hasNext()) {
             CaptureSplit split = it.next();
-            if (split.kind() != CaptureSplit.Kind.FILE && !readerHosts.contains(split.host().toLowerCase(Locale.ROOT))) {
+            if (split.host() != null && !readerHosts.contains(split.host().toLowerCase(Locale.ROOT))) {
                 LOG.info("capture source: split {} dropped: no reader runs on its host any more", split.splitId());
                 it.remove();
                 hostsWithSplits.remove(split.host().toLowerCase(Locale.ROOT));
@@ -206,7 +206,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (ReaderInfo reader : readers.values()) {
-            if (split.kind() != CaptureSplit.Kind.FILE && !sameHost(split.host(), hostOf(reader))) {
+            if (split.host() != null && !sameHost(split.host(), hostOf(reader))) {
                 continue;
             }
             int load = assignedCount.getOrDefault(reader.getSubtaskId(), 0);

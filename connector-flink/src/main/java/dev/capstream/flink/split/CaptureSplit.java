@@ -22,6 +22,8 @@ public final class CaptureSplit implements SourceSplit {
         LIVE,
         /** A pcap or pcapng file (bounded). */
         FILE,
+        /** An RDMA port's sniffer on one host (unbounded). */
+        RDMA,
         /** An AF_XDP socket on one RX queue of a live interface of one host (unbounded). */
         AFXDP
     }
@@ -78,15 +80,26 @@ public final class CaptureSplit implements SourceSplit {
     }
 
     /**
-     * An AF_XDP socket on one RX queue of a live interface. The queue is kept in the member field
-     * (an AF_XDP queue has no fanout: one socket per queue).
+     * An RDMA port's sniffer on a host. The device is kept as the split's interface name and the
+     * port as its member, so the split has the same shape (and serialized form) as a live one.
      */
-    public static CaptureSplit afxdp(String host, String interfaceName, int queue) {
+    public static CaptureSplit rdma(String host, SplitAddress.Rdma port) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("an RDMA split needs a host name");
+        }
+        return new CaptureSplit(Kind.RDMA, host, port.device(), ENGINE_FANOUT_GROUP, port.port(), 1, null, 0, 0);
+    }
+
+    /**
+     * An AF_XDP socket on one RX queue of a host's interface. The queue is kept as the split's
+     * member, as RDMA keeps its port.
+     */
+    public static CaptureSplit afxdp(String host, SplitAddress.AfXdp queue) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("an AF_XDP split needs a host name");
         }
-        new SplitAddress.AfXdp(interfaceName, queue); // validates the interface name and the queue
-        return new CaptureSplit(Kind.AFXDP, host, interfaceName, ENGINE_FANOUT_GROUP, queue, 1, null, 0, 0);
+        return new CaptureSplit(Kind.AFXDP, host, queue.interfaceName(), ENGINE_FANOUT_GROUP, queue.queue(), 1, null,
+                0, 0);
     }
 
     /** A pcap or pcapng file, read once from start to end. */
@@ -110,13 +123,14 @@ public final class CaptureSplit implements SourceSplit {
      */
     @Override
     public String splitId() {
-        return kind == Kind.FILE ? address().toString() : host + "/" + address();
+        return host != null ? host + "/" + address() : address().toString();
     }
 
     /** The capture address a reader opens for this split. */
     public SplitAddress address() {
         return switch (kind) {
             case LIVE -> new SplitAddress.AfPacket(interfaceName, member, members);
+            case RDMA -> new SplitAddress.Rdma(interfaceName, member);
             case AFXDP -> new SplitAddress.AfXdp(interfaceName, member);
             case FILE -> new SplitAddress.PcapFile(Path.of(file));
         };
@@ -130,7 +144,7 @@ public final class CaptureSplit implements SourceSplit {
         return kind == Kind.FILE;
     }
 
-    /** The host that must read a live split; null for a file split (any host). */
+    /** The host that must read a live or RDMA split; null for a file split (any host). */
     public String host() {
         return host;
     }
@@ -138,11 +152,6 @@ public final class CaptureSplit implements SourceSplit {
     /** The live interface; null for a file split. */
     public String interfaceName() {
         return interfaceName;
-    }
-
-    /** The RX queue of an AF_XDP split; 0 for the others. */
-    public int queue() {
-        return kind == Kind.AFXDP ? member : 0;
     }
 
     public int fanoutGroup() {

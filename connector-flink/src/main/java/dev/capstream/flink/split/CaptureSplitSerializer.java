@@ -1,5 +1,6 @@
 package dev.capstream.flink.split;
 
+import dev.capstream.capture.SplitAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -14,19 +15,17 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Version 1: a kind byte (0 live, 1 file); live: host, interface (modified UTF-8), fanout group,
  * member, members (int); file: path (modified UTF-8); then next sequence and kernel drops (long).
  * A new field means a new version; old versions must keep deserializing (see the test's fixture).
- *
- * <p>Version 2: as version 1, plus kind 2 (AF_XDP): host, interface (modified UTF-8), queue (int).
  */
 public final class CaptureSplitSerializer implements SimpleVersionedSerializer<CaptureSplit> {
 
     public static final CaptureSplitSerializer INSTANCE = new CaptureSplitSerializer();
 
     static final int VERSION_1 = 1;
-    static final int VERSION_2 = 2;
-    private static final int CURRENT_VERSION = VERSION_2;
-    private static final byte AFXDP = 2;
+    private static final int CURRENT_VERSION = VERSION_1;
     private static final byte LIVE = 0;
     private static final byte FILE = 1;
+    private static final byte RDMA = 2;
+    private static final byte AFXDP = 3;
 
     @Override
     public int getVersion() {
@@ -54,18 +53,25 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
 
     /** Writes the current version's body. */
     private static void write(CaptureSplit split, DataOutputView out) throws IOException {
-        if (split.kind() == CaptureSplit.Kind.AFXDP) {
-            out.writeByte(AFXDP);
-            out.writeUTF(split.host());
-            out.writeUTF(split.interfaceName());
-            out.writeInt(split.queue());
-        } else if (split.kind() == CaptureSplit.Kind.LIVE) {
+        if (split.kind() == CaptureSplit.Kind.LIVE) {
             out.writeByte(LIVE);
             out.writeUTF(split.host());
             out.writeUTF(split.interfaceName());
             out.writeInt(split.fanoutGroup());
             out.writeInt(split.member());
             out.writeInt(split.members());
+        } else if (split.kind() == CaptureSplit.Kind.AFXDP) {
+            SplitAddress.AfXdp queue = (SplitAddress.AfXdp) split.address();
+            out.writeByte(AFXDP);
+            out.writeUTF(split.host());
+            out.writeUTF(queue.interfaceName());
+            out.writeInt(queue.queue());
+        } else if (split.kind() == CaptureSplit.Kind.RDMA) {
+            SplitAddress.Rdma port = (SplitAddress.Rdma) split.address();
+            out.writeByte(RDMA);
+            out.writeUTF(split.host());
+            out.writeUTF(port.device());
+            out.writeInt(port.port());
         } else {
             out.writeByte(FILE);
             out.writeUTF(split.rawFile());
@@ -76,23 +82,18 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
 
     /** Reads a body of the given version. */
     private static CaptureSplit read(int version, DataInputView in) throws IOException {
-        if (version != VERSION_1 && version != VERSION_2) {
+        if (version != VERSION_1) {
             throw new IOException("capture split serializer version " + version + " is unknown to this capstream"
-                    + " (it reads versions " + VERSION_1 + " and " + VERSION_2 + "); restore with the capstream version"
-                    + " that wrote it");
+                    + " (it reads version " + VERSION_1 + "); restore with the capstream version that wrote it");
         }
         byte kind = in.readByte();
         CaptureSplit split = switch (kind) {
             case LIVE -> CaptureSplit.live(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readInt());
             case FILE -> CaptureSplit.file(Path.of(in.readUTF()));
-            case AFXDP -> {
-                if (version < VERSION_2) {
-                    throw new IOException("capture split kind 2 (AF_XDP) in a version " + version + " checkpoint: corrupt");
-                }
-                yield CaptureSplit.afxdp(in.readUTF(), in.readUTF(), in.readInt());
-            }
-            default -> throw new IOException("capture split kind " + kind
-                    + " is unknown: expected 0 (live), 1 (file) or 2 (AF_XDP)");
+            case RDMA -> CaptureSplit.rdma(in.readUTF(), new SplitAddress.Rdma(in.readUTF(), in.readInt()));
+            case AFXDP -> CaptureSplit.afxdp(in.readUTF(), new SplitAddress.AfXdp(in.readUTF(), in.readInt()));
+            default -> throw new IOException("capture split kind " + kind + " is unknown: expected 0 (live), 1 (file),"
+                    + " 2 (RDMA) or 3 (AF_XDP)");
         };
         return split.resumingAt(in.readLong(), in.readLong());
     }
