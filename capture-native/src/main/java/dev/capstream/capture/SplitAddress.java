@@ -3,9 +3,10 @@ package dev.capstream.capture;
 /**
  * Where a capture reader reads from. The string form is what users type:
  * {@code afpacket:IFACE} or, for a fanout member, {@code afpacket:IFACE#MEMBER/MEMBERS};
- * {@code rdma:DEVICE[:PORT]}; {@code pcap:PATH}.
+ * {@code afxdp:IFACE[:QUEUE]}; {@code rdma:DEVICE[:PORT]}; {@code pcap:PATH}.
  */
-public sealed interface SplitAddress permits SplitAddress.AfPacket, SplitAddress.Rdma, SplitAddress.PcapFile {
+public sealed interface SplitAddress permits SplitAddress.AfPacket, SplitAddress.AfXdp, SplitAddress.Rdma,
+        SplitAddress.PcapFile {
 
     /** The string form, parseable by {@link #parse}. */
     String toString();
@@ -47,6 +48,33 @@ public sealed interface SplitAddress permits SplitAddress.AfPacket, SplitAddress
             return members == 1
                     ? "afpacket:" + interfaceName
                     : "afpacket:" + interfaceName + "#" + member + "/" + members;
+        }
+    }
+
+    /**
+     * One RX queue of an interface, read through an AF_XDP socket. Frames on that queue leave the
+     * host's stack: capstream's XDP program redirects them to the socket.
+     *
+     * @param interfaceName the interface, e.g. {@code eth0}
+     * @param queue the RX queue index, from 0 ({@code afxdp:eth0} means queue 0)
+     */
+    record AfXdp(String interfaceName, int queue) implements SplitAddress {
+        public AfXdp {
+            if (interfaceName == null || interfaceName.isBlank()) {
+                throw new IllegalArgumentException("interface name is empty");
+            }
+            if (interfaceName.length() > 15) {
+                throw new IllegalArgumentException("interface name '" + interfaceName
+                        + "' is longer than Linux allows (15 characters)");
+            }
+            if (queue < 0) {
+                throw new IllegalArgumentException("AF_XDP queue " + queue + " is negative: queues are numbered from 0");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "afxdp:" + interfaceName + ":" + queue;
         }
     }
 
@@ -106,11 +134,24 @@ public sealed interface SplitAddress permits SplitAddress.AfPacket, SplitAddress
                             + "' has a bad RDMA port: expected rdma:DEVICE or rdma:DEVICE:PORT, e.g. rdma:mlx5_0:1");
                 }
             }
+            case "afxdp" -> {
+                int queueColon = rest.lastIndexOf(':');
+                if (queueColon < 0) {
+                    return new AfXdp(rest, 0);
+                }
+                try {
+                    return new AfXdp(rest.substring(0, queueColon), Integer.parseInt(rest.substring(queueColon + 1)));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("split address '" + text
+                            + "' has a bad queue: expected afxdp:IFACE or afxdp:IFACE:QUEUE, e.g. afxdp:eth0:0");
+                }
+            }
             case "pcap" -> {
                 return new PcapFile(java.nio.file.Path.of(rest));
             }
             default -> throw new IllegalArgumentException("split address '" + text
-                    + "' is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], rdma:DEVICE[:PORT] or pcap:PATH");
+                    + "' is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], afxdp:IFACE[:QUEUE],"
+                    + " rdma:DEVICE[:PORT] or pcap:PATH");
         }
         int hash = rest.indexOf('#');
         if (hash < 0) {

@@ -31,6 +31,24 @@ class SplitAddressTest {
     }
 
     @Test
+    void afXdpAddressNamesInterfaceAndQueueWithQueueZeroByDefault() {
+        assertThat(SplitAddress.parse("afxdp:eth0")).isEqualTo(new SplitAddress.AfXdp("eth0", 0));
+        assertThat(SplitAddress.parse("afxdp:eth0:3")).isEqualTo(new SplitAddress.AfXdp("eth0", 3));
+        assertThat(SplitAddress.parse("afxdp:eth0:3").toString()).isEqualTo("afxdp:eth0:3");
+        assertThat(SplitAddress.parse(new SplitAddress.AfXdp("veth-a.b", 1).toString()))
+                .isEqualTo(new SplitAddress.AfXdp("veth-a.b", 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"afxdp:eth0:x", "afxdp:eth0:-1", "afxdp:", "afxdp:abcdefghijklmnop:0"})
+    void badAfXdpAddressesSayWhatIsWrong(String text) {
+        assertThatThrownBy(() -> SplitAddress.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageMatching(".*(bad queue: expected afxdp:IFACE or afxdp:IFACE:QUEUE|queue -1 is negative"
+                        + "|interface name is empty|longer than Linux allows).*");
+    }
+
+    @Test
     void surroundingWhitespaceIsIgnored() {
         assertThat(SplitAddress.parse("  afpacket:eth0#0/2\n")).isEqualTo(new SplitAddress.AfPacket("eth0", 0, 2));
     }
@@ -46,7 +64,8 @@ class SplitAddressTest {
     void unknownKindsNameTheExpectedForms(String text) {
         assertThatThrownBy(() -> SplitAddress.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], rdma:DEVICE[:PORT] or pcap:PATH");
+                .hasMessageContaining("is not understood: expected afpacket:IFACE[#MEMBER/MEMBERS], afxdp:IFACE[:QUEUE],"
+                        + " rdma:DEVICE[:PORT] or pcap:PATH");
     }
 
     @Test

@@ -48,6 +48,7 @@ public final class CaptureSourceConfig extends AbstractConfig {
     public static final String INTERFACES = key(CaptureSettings.INTERFACES);
     public static final String SPLITS = "capture.splits";
     public static final String RDMA = key(CaptureSettings.RDMA_PORTS);
+    public static final String AFXDP = key(CaptureSettings.AFXDP_QUEUES);
     public static final String FANOUT_MEMBERS = key(CaptureSettings.FANOUT_MEMBERS);
     public static final String FANOUT_MODE = key(CaptureSettings.FANOUT_MODE);
     public static final String FANOUT_GROUP = key(CaptureSettings.FANOUT_GROUP);
@@ -156,7 +157,9 @@ public final class CaptureSourceConfig extends AbstractConfig {
     private static ConfigDef define() {
         ConfigDef def = new ConfigDef();
         def.define(SPLITS, Type.LIST, "", Validators.splitList(), Importance.MEDIUM,
-                "Further capture splits, comma-separated, one task each: rdma:DEVICE[:PORT] (an RDMA port's"
+                "Further capture splits, comma-separated, one task each: afxdp:IF[:QUEUE] (an interface RX queue"
+                        + " through AF_XDP; its frames leave the host's stack; needs CAP_NET_RAW, CAP_BPF and"
+                        + " CAP_NET_ADMIN), rdma:DEVICE[:PORT] (an RDMA port's"
                         + " sniffer), pcap:PATH (a pcap/pcapng file on the worker's host, read once) or"
                         + " afpacket:IF[#MEMBER/MEMBERS].",
                 GROUP_CAPTURE, 0, Width.LONG, "Other splits");
@@ -263,7 +266,7 @@ public final class CaptureSourceConfig extends AbstractConfig {
         return getList(SPLITS).stream().map(SplitAddress::parse).toList();
     }
 
-    /** Every split of the connector: interface members first, in order, then RDMA ports, then the other splits. */
+    /** Every split of the connector: interface members first, in order, then AF_XDP queues, RDMA ports, the other splits. */
     List<SplitAddress> splits() {
         List<SplitAddress> splits = new ArrayList<>(CaptureSettings.splits(capture));
         splits.addAll(otherSplits());

@@ -39,16 +39,21 @@ final class CrossFieldChecks {
         List<Problem> out = new ArrayList<>();
         List<String> interfaces = config.getList(INTERFACES);
         List<String> splits = config.getList(SPLITS);
-        if (interfaces.isEmpty() && splits.isEmpty() && config.getList(RDMA).isEmpty()) {
+        if (interfaces.isEmpty() && splits.isEmpty() && config.getList(RDMA).isEmpty() && config.getList(AFXDP).isEmpty()) {
             out.add(new Problem(INTERFACES, "nothing to capture: name at least one interface here (e.g. eth0 or eth0:2),"
-                    + " an RDMA port in " + RDMA + " or a split in " + SPLITS + " (rdma:DEVICE[:PORT], pcap:PATH)"));
+                    + " an AF_XDP queue in " + AFXDP + ", an RDMA port in " + RDMA + " or a split in " + SPLITS
+                    + " (afxdp:IF[:QUEUE], rdma:DEVICE[:PORT], pcap:PATH)"));
         }
         Set<String> interfaceNames = new HashSet<>();
         for (InterfaceEntry entry : config.interfaces()) {
             interfaceNames.add(entry.name());
         }
         List<SplitAddress> rdmaPorts = CaptureSettings.rdmaSplits(config.captureSettings());
+        List<SplitAddress> afXdpQueues = CaptureSettings.afXdpSplits(config.captureSettings());
         for (SplitAddress split : config.otherSplits()) {
+            if (afXdpQueues.contains(split)) {
+                out.add(new Problem(SPLITS, split + " is also in " + AFXDP + ": name each AF_XDP queue in one place"));
+            }
             if (rdmaPorts.contains(split)) {
                 out.add(new Problem(SPLITS, split + " is also in " + RDMA + ": name each RDMA port in one place"));
             }
@@ -150,7 +155,7 @@ final class CrossFieldChecks {
     }
 
     private static boolean interfacesAndSplitsValid(Map<String, ConfigValue> byName) {
-        for (String key : List.of(INTERFACES, SPLITS, RDMA, FANOUT_MEMBERS)) {
+        for (String key : List.of(INTERFACES, SPLITS, RDMA, AFXDP, FANOUT_MEMBERS)) {
             ConfigValue v = byName.get(key);
             if (v != null && !v.errorMessages().isEmpty()) {
                 return false;

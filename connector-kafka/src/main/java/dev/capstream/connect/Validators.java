@@ -106,7 +106,7 @@ final class Validators {
                     throw new ConfigException(name, value, "split " + split + " is listed twice");
                 }
             }
-        }, () -> "rdma:DEVICE[:PORT], pcap:PATH or afpacket:IF[#MEMBER/MEMBERS], comma-separated");
+        }, () -> "afxdp:IF[:QUEUE], rdma:DEVICE[:PORT], pcap:PATH or afpacket:IF[#MEMBER/MEMBERS], comma-separated");
     }
 
     static ConfigDef.Validator httpUrlOrBlank() {

@@ -113,6 +113,18 @@ class CaptureSourceConfigTest {
     }
 
     @Test
+    void eachAfXdpQueueIsASplitAndATaskOfItsOwn() {
+        CaptureSourceConnector connector = new CaptureSourceConnector();
+        connector.start(props("capture.interfaces", "", "capture.afxdp", "eth0,eth0:1", "capture.splits", "afxdp:eth1:2"));
+        assertThat(connector.taskConfigs(10)).extracting(t -> t.get(CaptureSourceConfig.TASK_SPLIT))
+                .containsExactly("afxdp:eth0:0", "afxdp:eth0:1", "afxdp:eth1:2");
+        assertThat(errors(props("capture.interfaces", "", "capture.afxdp", "eth0:0", "capture.splits", "afxdp:eth0:0"))
+                .get("capture.splits").getFirst()).contains("is also in capture.afxdp");
+        assertThat(errors(props("capture.interfaces", "", "capture.splits", "afxdp:eth0:x")).get("capture.splits").getFirst())
+                .contains("bad queue: expected afxdp:IFACE or afxdp:IFACE:QUEUE");
+    }
+
+    @Test
     void anExplicitGroupIdNumbersTheInterfacesFromIt() {
         CaptureSourceConnector connector = new CaptureSourceConnector();
         connector.start(props("capture.interfaces", "eth0:2,eth1:2", "capture.fanout.group.id", "700"));

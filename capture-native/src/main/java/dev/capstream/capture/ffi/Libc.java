@@ -67,6 +67,16 @@ public final class Libc {
     static final MethodHandle ioctl = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
 
+    /*
+     * long syscall(long number, ...): bpf(2) has no glibc wrapper. The variadic part is always
+     * (int cmd, union bpf_attr *attr, unsigned int size) here.
+     */
+    static final MethodHandle syscall = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(1));
+
+    /** __NR_bpf: 321 on x86-64, 280 on arm64 (asm-generic). */
+    private static final long NR_BPF = System.getProperty("os.arch", "").equals("aarch64") ? 280 : 321;
+
     // fcntl is variadic: the third argument is passed as a variadic int.
     static final MethodHandle fcntl = LINKER.downcallHandle(LOOKUP.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), ERRNO_OPTION);
@@ -362,6 +372,26 @@ public final class Libc {
         if (rc < 0) {
             throw fail("ioctl(" + requestName + ")", context, st);
         }
+    }
+
+    /**
+     * {@code bpf(2)} through {@code syscall(__NR_bpf, cmd, attr, attr.byteSize())}; returns the
+     * result (a new file descriptor for the commands that make one, else 0).
+     *
+     * @param commandName the command's C name for messages, e.g. {@code BPF_PROG_LOAD}
+     */
+    public static int bpf(int command, String commandName, MemorySegment attr, String context) {
+        MemorySegment st = state();
+        long rc;
+        try {
+            rc = (long) syscall.invokeExact(st, NR_BPF, command, attr, (int) attr.byteSize());
+        } catch (Throwable t) {
+            throw unexpected("bpf", t);
+        }
+        if (rc < 0) {
+            throw fail("bpf(" + commandName + ")", context, st);
+        }
+        return (int) rc;
     }
 
     /** The system's page size in bytes. */

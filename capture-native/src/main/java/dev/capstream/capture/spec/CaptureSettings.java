@@ -1,6 +1,7 @@
 package dev.capstream.capture.spec;
 
 import static dev.capstream.capture.spec.SplitKind.AFPACKET;
+import static dev.capstream.capture.spec.SplitKind.AFXDP;
 import static dev.capstream.capture.spec.SplitKind.RDMA;
 
 import dev.capstream.capture.SplitAddress;
@@ -11,6 +12,9 @@ import dev.capstream.capture.afpacket.RingConfig;
 import dev.capstream.capture.afpacket.TimestampMode;
 import dev.capstream.capture.pcap.PcapReadOptions;
 import dev.capstream.capture.rdma.RdmaConfig;
+import dev.capstream.capture.xdp.AfXdpOptions;
+import dev.capstream.capture.xdp.XdpAttachMode;
+import dev.capstream.capture.xdp.XdpBindMode;
 import dev.capstream.capture.spec.Setting.Importance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +29,7 @@ import java.util.Set;
  * {@link #readerOptions}.
  *
  * <p>To add an option: declare it below (name, type, default, check, documentation, split kinds)
- * and apply it in {@link #afPacketOptions}, {@link #rdmaConfig} or {@link #pcapReadOptions}.
+ * and apply it in {@link #afPacketOptions}, {@link #afXdpOptions}, {@link #rdmaConfig} or {@link #pcapReadOptions}.
  * Every host then has it, checked and documented; give it a sample in the tests' SettingSamples
  * and the parity tests check that it reaches the reader from each host. The README tables are
  * generated: the Readme*Test failures print the new table to paste.
@@ -41,6 +45,7 @@ public final class CaptureSettings {
     private static final String CAPTURE = "Capture";
     private static final String RING = "Ring";
     private static final String RDMA_SECTION = "RDMA";
+    private static final String AFXDP_SECTION = "AF_XDP";
 
     public static final Setting<List<String>> INTERFACES = Setting.builder(FAMILY, "interfaces", ValueType.LIST)
             .defaultValue(List.of()).shownDefault("none").label("IF[:MEMBERS]").repeatedAs("interface")
@@ -70,6 +75,16 @@ public final class CaptureSettings {
             .note(Host.SIDECAR, "Repeatable.")
             .note(Host.CONNECT, "Comma-separated; one task each.")
             .note(Host.FLINK, "Sniffed on every host; in SQL separated by ';'.")
+            .build();
+
+    public static final Setting<List<String>> AFXDP_QUEUES = Setting.builder(FAMILY, "afxdp", ValueType.LIST)
+            .defaultValue(List.of()).shownDefault("none").label("IF[:QUEUE]").appliesTo(AFXDP).section(CAPTURE)
+            .check(CaptureSettings::checkAfXdpQueues)
+            .doc("Interface RX queues to capture through AF_XDP, e.g. eth0:0 (queue 0 when omitted). Frames of those"
+                    + " queues leave the host's stack; needs CAP_NET_RAW, CAP_BPF and CAP_NET_ADMIN.")
+            .note(Host.SIDECAR, "Repeatable.")
+            .note(Host.CONNECT, "Comma-separated; one task each.")
+            .note(Host.FLINK, "Captured on every host; in SQL separated by ';'.")
             .build();
 
     public static final Setting<String> FANOUT_MODE = Setting.builder(FAMILY, "fanout-mode",
@@ -196,6 +211,51 @@ public final class CaptureSettings {
                     + " once per poll batch (each record says which).")
             .build();
 
+    public static final Setting<Integer> AFXDP_RING_SIZE = Setting.builder(FAMILY, "afxdp.ring-size", ValueType.INT)
+            .defaultValue(AfXdpOptions.DEFAULT_RING_SIZE).label("N").appliesTo(AFXDP).section(AFXDP_SECTION)
+            .check(n -> AfXdpOptions.defaults().withRingSize(n))
+            .doc("Entries of each AF_XDP socket's RX and fill rings, and frames of its UMEM (locked memory: ring size x"
+                    + " frame size per queue); a power of two from 64 to 65536. A poll hands over at most a quarter of it.")
+            .build();
+
+    public static final Setting<Integer> AFXDP_FRAME_SIZE = Setting.builder(FAMILY, "afxdp.frame-size", ValueType.INT)
+            .defaultValue(AfXdpOptions.DEFAULT_FRAME_SIZE).label("BYTES").appliesTo(AFXDP).section(AFXDP_SECTION)
+            .importance(Importance.LOW)
+            .check(n -> AfXdpOptions.defaults().withFrameSize(n))
+            .doc("Bytes per UMEM frame, 2048 or 4096: the largest frame captured.")
+            .build();
+
+    public static final Setting<String> AFXDP_BIND_MODE = Setting.builder(FAMILY, "afxdp.bind-mode",
+                    ValueType.word("auto", "copy", "zerocopy"))
+            .defaultValue("auto").label("MODE").appliesTo(AFXDP).section(AFXDP_SECTION).importance(Importance.LOW)
+            .check(CaptureSettings::bindMode)
+            .doc("copy, zerocopy, or auto (zero-copy where the driver has it, else copy).")
+            .build();
+
+    public static final Setting<String> AFXDP_ATTACH_MODE = Setting.builder(FAMILY, "afxdp.attach-mode",
+                    ValueType.word("auto", "native", "skb"))
+            .defaultValue("auto").label("MODE").appliesTo(AFXDP).section(AFXDP_SECTION).importance(Importance.LOW)
+            .check(CaptureSettings::attachMode)
+            .doc("How the redirect program is attached: native (in the driver), skb (generic, any driver), or auto"
+                    + " (native where the driver has it). One mode per interface.")
+            .build();
+
+    public static final Setting<Boolean> AFXDP_NEED_WAKEUP = Setting.builder(FAMILY, "afxdp.need-wakeup",
+                    ValueType.BOOLEAN)
+            .defaultValue(true).appliesTo(AFXDP).section(AFXDP_SECTION).importance(Importance.LOW)
+            .doc("Bind with XDP_USE_NEED_WAKEUP, so the reader makes a system call only when the driver asks for one.")
+            .build();
+
+    public static final Setting<Duration> AFXDP_BATCH_WAIT = Setting.builder(FAMILY, "afxdp.batch-wait",
+                    ValueType.DURATION)
+            .defaultValue(Duration.ofNanos(AfXdpOptions.DEFAULT_BATCH_WAIT_MICROS * 1000L)).label("MS")
+            .appliesTo(AFXDP).section(AFXDP_SECTION).importance(Importance.LOW)
+            .check(d -> AfXdpOptions.defaults().withBatchWaitMicros(micros(d)))
+            .doc("How long a reader that woke for a few frames waits for more before handing them over (never longer"
+                    + " than its batch takes to fill at the current rate): the AF_XDP counterpart of the block timeout."
+                    + " 0 hands frames over at once, with a wakeup every few frames.")
+            .build();
+
     private CaptureSettings() {}
 
     /** Every capture setting, in declaration order. */
@@ -210,7 +270,7 @@ public final class CaptureSettings {
 
     /** The options of every split kind. */
     public static ReaderOptions readerOptions(SettingValues v) {
-        return new ReaderOptions(afPacketOptions(v), rdmaConfig(v), pcapReadOptions(v));
+        return new ReaderOptions(afPacketOptions(v), afXdpOptions(v), rdmaConfig(v), pcapReadOptions(v));
     }
 
     /** The AF_PACKET socket options every member gets, with the group id of {@link #FANOUT_GROUP} (or the kernel's pick). */
@@ -256,6 +316,45 @@ public final class CaptureSettings {
         }
     }
 
+    /** The options of every AF_XDP queue's socket. */
+    public static AfXdpOptions afXdpOptions(SettingValues v) {
+        return AfXdpOptions.defaults().withRingSize(v.get(AFXDP_RING_SIZE)).withFrameSize(v.get(AFXDP_FRAME_SIZE))
+                .withBindMode(bindMode(v.get(AFXDP_BIND_MODE))).withAttachMode(attachMode(v.get(AFXDP_ATTACH_MODE)))
+                .withNeedWakeup(v.get(AFXDP_NEED_WAKEUP)).withBatchWaitMicros(micros(v.get(AFXDP_BATCH_WAIT)));
+    }
+
+    private static XdpBindMode bindMode(String word) {
+        return XdpBindMode.valueOf(word.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static XdpAttachMode attachMode(String word) {
+        return XdpAttachMode.valueOf(word.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static int micros(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toNanos() / 1000);
+    }
+
+    /** One split per AF_XDP queue, in the order given. */
+    public static List<SplitAddress> afXdpSplits(SettingValues v) {
+        return v.get(AFXDP_QUEUES).stream().<SplitAddress>map(CaptureSettings::afXdpQueue).toList();
+    }
+
+    private static SplitAddress.AfXdp afXdpQueue(String queue) {
+        return (SplitAddress.AfXdp) SplitAddress.parse("afxdp:" + queue);
+    }
+
+    private static void checkAfXdpQueues(List<String> queues) {
+        Set<String> seen = new HashSet<>();
+        for (String queue : queues) {
+            SplitAddress.AfXdp address = afXdpQueue(queue);
+            if (!seen.add(address.id())) {
+                throw new IllegalArgumentException("AF_XDP queue " + address.interfaceName() + ":" + address.queue()
+                        + " is named twice");
+            }
+        }
+    }
+
     public static RdmaConfig rdmaConfig(SettingValues v) {
         return new RdmaConfig(v.get(RDMA_RECEIVE_BUFFERS), v.get(RDMA_BUFFER_SIZE), v.get(RDMA_HARDWARE_TIMESTAMPS));
     }
@@ -284,9 +383,10 @@ public final class CaptureSettings {
         return v.get(RDMA_PORTS).stream().<SplitAddress>map(CaptureSettings::rdmaPort).toList();
     }
 
-    /** Every split the settings name: interface members, then RDMA ports. */
+    /** Every split the settings name: interface members, then AF_XDP queues, then RDMA ports. */
     public static List<SplitAddress> splits(SettingValues v) {
         List<SplitAddress> splits = new ArrayList<>(interfaceSplits(v));
+        splits.addAll(afXdpSplits(v));
         splits.addAll(rdmaSplits(v));
         return splits;
     }

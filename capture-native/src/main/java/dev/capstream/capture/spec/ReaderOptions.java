@@ -8,29 +8,37 @@ import dev.capstream.capture.pcap.PcapFiles;
 import dev.capstream.capture.pcap.PcapReadOptions;
 import dev.capstream.capture.rdma.Rdma;
 import dev.capstream.capture.rdma.RdmaConfig;
+import dev.capstream.capture.xdp.AfXdp;
+import dev.capstream.capture.xdp.AfXdpOptions;
 
 /**
  * The options of every split kind, as the capture settings make them ({@link CaptureSettings#readerOptions}),
  * and the one way to open a split with them.
  */
-public record ReaderOptions(AfPacketOptions afPacket, RdmaConfig rdma, PcapReadOptions pcap) {
+public record ReaderOptions(AfPacketOptions afPacket, AfXdpOptions afXdp, RdmaConfig rdma, PcapReadOptions pcap) {
 
     public static ReaderOptions defaults() {
-        return new ReaderOptions(AfPacketOptions.defaults(), RdmaConfig.defaults(), PcapReadOptions.defaults());
+        return new ReaderOptions(AfPacketOptions.defaults(), AfXdpOptions.defaults(), RdmaConfig.defaults(),
+                PcapReadOptions.defaults());
     }
 
     public ReaderOptions withAfPacket(AfPacketOptions options) {
-        return new ReaderOptions(options, rdma, pcap);
+        return new ReaderOptions(options, afXdp, rdma, pcap);
+    }
+
+    public ReaderOptions withAfXdp(AfXdpOptions options) {
+        return new ReaderOptions(afPacket, options, rdma, pcap);
     }
 
     public ReaderOptions withPcap(PcapReadOptions options) {
-        return new ReaderOptions(afPacket, rdma, options);
+        return new ReaderOptions(afPacket, afXdp, rdma, options);
     }
 
     /** Opens a reader of any split kind with its kind's options. */
     public SplitReader open(SplitAddress split) {
         return switch (split) {
             case SplitAddress.AfPacket a -> AfPacket.open(a, afPacket);
+            case SplitAddress.AfXdp x -> AfXdp.open(x, afXdp);
             case SplitAddress.Rdma r -> Rdma.open(r, rdma);
             case SplitAddress.PcapFile p -> PcapFiles.open(p, pcap);
         };

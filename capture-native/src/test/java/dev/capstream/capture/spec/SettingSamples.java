@@ -40,6 +40,13 @@ public final class SettingSamples {
         sample(CaptureSettings.RDMA_RECEIVE_BUFFERS, 64);
         sample(CaptureSettings.RDMA_BUFFER_SIZE, 2048);
         sample(CaptureSettings.RDMA_HARDWARE_TIMESTAMPS, false);
+        sample(CaptureSettings.AFXDP_QUEUES, List.of("capx3:1"));
+        sample(CaptureSettings.AFXDP_RING_SIZE, 8192);
+        sample(CaptureSettings.AFXDP_FRAME_SIZE, 4096);
+        sample(CaptureSettings.AFXDP_BIND_MODE, "copy");
+        sample(CaptureSettings.AFXDP_ATTACH_MODE, "skb");
+        sample(CaptureSettings.AFXDP_NEED_WAKEUP, false);
+        sample(CaptureSettings.AFXDP_BATCH_WAIT, Duration.ofMillis(2));
     }
 
     private SettingSamples() {}

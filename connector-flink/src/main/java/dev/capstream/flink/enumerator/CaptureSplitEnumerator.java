@@ -186,7 +186,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         var it = pending.values().iterator();
         while (it.hasNext()) {
             CaptureSplit split = it.next();
-            if (split.kind() == CaptureSplit.Kind.LIVE && !readerHosts.contains(split.host().toLowerCase(Locale.ROOT))) {
+            if (split.host() != null && !readerHosts.contains(split.host().toLowerCase(Locale.ROOT))) {
                 LOG.info("capture source: split {} dropped: no reader runs on its host any more", split.splitId());
                 it.remove();
                 hostsWithSplits.remove(split.host().toLowerCase(Locale.ROOT));

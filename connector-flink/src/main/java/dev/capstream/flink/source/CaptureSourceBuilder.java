@@ -73,6 +73,11 @@ public final class CaptureSourceBuilder {
         return this;
     }
 
+    /** Interface RX queues captured through AF_XDP on every host: {@code eth0} (queue 0) or {@code eth0:1}. */
+    public CaptureSourceBuilder afxdpQueues(String... queues) {
+        return set(CaptureSettings.AFXDP_QUEUES, List.of(queues));
+    }
+
     /** RDMA ports sniffed on every host: {@code mlx5_0} (port 1) or {@code mlx5_0:2}. */
     public CaptureSourceBuilder rdma(String... ports) {
         return set(CaptureSettings.RDMA_PORTS, List.of(ports));
@@ -179,7 +184,9 @@ public final class CaptureSourceBuilder {
         List<String> files = options.getOptional(CaptureSourceOptions.PCAP_FILES).orElse(List.of());
         SettingValues capture = CaptureSourceOptions.SPEC.values(options);
         List<String> interfaces = capture.get(CaptureSettings.INTERFACES);
-        List<String> rdma = capture.get(CaptureSettings.RDMA_PORTS);
+        List<String> rdma = new java.util.ArrayList<>(capture.get(CaptureSettings.RDMA_PORTS));
+        // AF_XDP queues and RDMA ports are live captures named by other options than the interfaces.
+        rdma.addAll(capture.get(CaptureSettings.AFXDP_QUEUES));
         boolean live = !hosts.isEmpty() || !interfaces.isEmpty() || !rdma.isEmpty();
         if (live && !files.isEmpty()) {
             throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.PCAP_FILES.key()
@@ -191,7 +198,7 @@ public final class CaptureSourceBuilder {
             throw new IllegalArgumentException("capture source: nothing to read. Name '"
                     + CaptureSourceOptions.INTERFACES.key() + "' for live capture (on every host a reader runs on,"
                     + " or only on '" + CaptureSourceOptions.HOSTS.key() + "'; '" + Host.FLINK.name(CaptureSettings.RDMA_PORTS)
-                    + "' for RDMA ports), or '"
+                    + "' for RDMA ports, '" + Host.FLINK.name(CaptureSettings.AFXDP_QUEUES) + "' for AF_XDP queues), or '"
                     + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
         }
         if (live) {

@@ -77,10 +77,18 @@ public final class CaptureSourceSpec implements Serializable {
                 splits.add(CaptureSplit.rdma(host, port));
             }
         }
+        for (SplitAddress.AfXdp queue : afXdpQueues()) {
+            for (String host : hosts) {
+                splits.add(CaptureSplit.afxdp(host, queue));
+            }
+        }
         return splits;
     }
 
-    /** The live splits of one host: every interface, every fanout member (a group per interface), every RDMA port. */
+    /**
+     * The live splits of one host: every interface, every fanout member (a group per interface), every
+     * RDMA port, every AF_XDP queue.
+     */
     public List<CaptureSplit> liveSplitsOf(String host) {
         List<CaptureSplit> splits = new ArrayList<>();
         List<InterfaceEntry> entries = CaptureSettings.interfaces(readerSettings.captureSettings());
@@ -90,6 +98,9 @@ public final class CaptureSourceSpec implements Serializable {
         }
         for (SplitAddress.Rdma port : rdmaPorts()) {
             splits.add(CaptureSplit.rdma(host, port));
+        }
+        for (SplitAddress.AfXdp queue : afXdpQueues()) {
+            splits.add(CaptureSplit.afxdp(host, queue));
         }
         return splits;
     }
@@ -115,6 +126,11 @@ public final class CaptureSourceSpec implements Serializable {
                     : first != null ? first + i : ThreadLocalRandom.current().nextInt(1, 0x10000));
         }
         return groups;
+    }
+
+    private List<SplitAddress.AfXdp> afXdpQueues() {
+        return CaptureSettings.afXdpSplits(readerSettings.captureSettings()).stream()
+                .map(SplitAddress.AfXdp.class::cast).toList();
     }
 
     private List<SplitAddress.Rdma> rdmaPorts() {

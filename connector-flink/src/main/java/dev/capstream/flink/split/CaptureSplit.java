@@ -23,7 +23,9 @@ public final class CaptureSplit implements SourceSplit {
         /** A pcap or pcapng file (bounded). */
         FILE,
         /** An RDMA port's sniffer on one host (unbounded). */
-        RDMA
+        RDMA,
+        /** An AF_XDP socket on one RX queue of a live interface of one host (unbounded). */
+        AFXDP
     }
 
     /** Fanout group value meaning: the capture engine picks the group (per interface and process). */
@@ -88,6 +90,18 @@ public final class CaptureSplit implements SourceSplit {
         return new CaptureSplit(Kind.RDMA, host, port.device(), ENGINE_FANOUT_GROUP, port.port(), 1, null, 0, 0);
     }
 
+    /**
+     * An AF_XDP socket on one RX queue of a host's interface. The queue is kept as the split's
+     * member, as RDMA keeps its port.
+     */
+    public static CaptureSplit afxdp(String host, SplitAddress.AfXdp queue) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("an AF_XDP split needs a host name");
+        }
+        return new CaptureSplit(Kind.AFXDP, host, queue.interfaceName(), ENGINE_FANOUT_GROUP, queue.queue(), 1, null,
+                0, 0);
+    }
+
     /** A pcap or pcapng file, read once from start to end. */
     public static CaptureSplit file(Path path) {
         Objects.requireNonNull(path, "path");
@@ -117,6 +131,7 @@ public final class CaptureSplit implements SourceSplit {
         return switch (kind) {
             case LIVE -> new SplitAddress.AfPacket(interfaceName, member, members);
             case RDMA -> new SplitAddress.Rdma(interfaceName, member);
+            case AFXDP -> new SplitAddress.AfXdp(interfaceName, member);
             case FILE -> new SplitAddress.PcapFile(Path.of(file));
         };
     }

@@ -25,6 +25,7 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
     private static final byte LIVE = 0;
     private static final byte FILE = 1;
     private static final byte RDMA = 2;
+    private static final byte AFXDP = 3;
 
     @Override
     public int getVersion() {
@@ -59,6 +60,12 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
             out.writeInt(split.fanoutGroup());
             out.writeInt(split.member());
             out.writeInt(split.members());
+        } else if (split.kind() == CaptureSplit.Kind.AFXDP) {
+            SplitAddress.AfXdp queue = (SplitAddress.AfXdp) split.address();
+            out.writeByte(AFXDP);
+            out.writeUTF(split.host());
+            out.writeUTF(queue.interfaceName());
+            out.writeInt(queue.queue());
         } else if (split.kind() == CaptureSplit.Kind.RDMA) {
             SplitAddress.Rdma port = (SplitAddress.Rdma) split.address();
             out.writeByte(RDMA);
@@ -84,8 +91,9 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
             case LIVE -> CaptureSplit.live(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readInt());
             case FILE -> CaptureSplit.file(Path.of(in.readUTF()));
             case RDMA -> CaptureSplit.rdma(in.readUTF(), new SplitAddress.Rdma(in.readUTF(), in.readInt()));
-            default -> throw new IOException("capture split kind " + kind + " is unknown: expected 0 (live), 1 (file)"
-                    + " or 2 (RDMA)");
+            case AFXDP -> CaptureSplit.afxdp(in.readUTF(), new SplitAddress.AfXdp(in.readUTF(), in.readInt()));
+            default -> throw new IOException("capture split kind " + kind + " is unknown: expected 0 (live), 1 (file),"
+                    + " 2 (RDMA) or 3 (AF_XDP)");
         };
         return split.resumingAt(in.readLong(), in.readLong());
     }

@@ -33,6 +33,22 @@ class CaptureSourceBuilderTest {
     }
 
     @Test
+    void afXdpQueuesMakeOneSplitPerHostAndQueueBesideTheInterfaces() {
+        CaptureSource source = CaptureSource.builder().hosts("h1", "h2").interfaces("eth0")
+                .afxdpQueues("eth1", "eth1:1").build();
+
+        assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+        assertThat(source.spec().splits()).extracting(CaptureSplit::splitId).containsExactlyInAnyOrder(
+                "h1/afpacket:eth0", "h2/afpacket:eth0", "h1/afxdp:eth1:0", "h2/afxdp:eth1:0",
+                "h1/afxdp:eth1:1", "h2/afxdp:eth1:1");
+        assertThat(source.spec().splits()).filteredOn(s -> s.kind() == CaptureSplit.Kind.AFXDP)
+                .allMatch(s -> s.address() instanceof dev.capstream.capture.SplitAddress.AfXdp);
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h1").afxdpQueues("eth1:x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bad queue");
+    }
+
+    @Test
     void filesMakeABoundedSourceWithOneSplitEach() throws Exception {
         Path a = Files.createFile(dir.resolve("a.pcap"));
         Path b = Files.createFile(dir.resolve("b.pcapng"));

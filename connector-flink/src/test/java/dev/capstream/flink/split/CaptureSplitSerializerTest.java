@@ -54,8 +54,22 @@ class CaptureSplitSerializerTest {
     }
 
     @Test
+    void afXdpSplitRoundTripsWithItsHostQueueAndPosition() throws IOException {
+        CaptureSplit split = CaptureSplit.afxdp("probe-1", new dev.capstream.capture.SplitAddress.AfXdp("eth0", 3))
+                .resumingAt(8, 2);
+
+        CaptureSplit back = SERIALIZER.deserialize(SERIALIZER.getVersion(), SERIALIZER.serialize(split));
+
+        assertThat(back).isEqualTo(split);
+        assertThat(back.splitId()).isEqualTo("probe-1/afxdp:eth0:3");
+        assertThat(back.address()).isEqualTo(new dev.capstream.capture.SplitAddress.AfXdp("eth0", 3));
+        assertThat(back.isBounded()).isFalse();
+        assertThat(back.host()).isEqualTo("probe-1");
+    }
+
+    @Test
     void currentVersionStillWritesVersion1Bytes() throws IOException {
-        // While the version stays 1, the bytes must not change under it.
+        // While the version stays 1, the bytes must not change under it (new kinds only add kind bytes).
         assertThat(SERIALIZER.getVersion()).isEqualTo(1);
         CaptureSplit live = CaptureSplit.live("probe-1", "eth0", CaptureSplit.ENGINE_FANOUT_GROUP, 1, 2)
                 .resumingAt(42, 7);

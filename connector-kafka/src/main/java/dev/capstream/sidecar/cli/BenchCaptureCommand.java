@@ -11,6 +11,7 @@ import dev.capstream.capture.spec.InterfaceEntry;
 import dev.capstream.capture.spec.ReaderOptions;
 import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.capture.spec.SplitKind;
+import dev.capstream.capture.xdp.AfXdpOptions;
 import dev.capstream.sidecar.demo.DemoFrames;
 import dev.capstream.sidecar.demo.DemoLink;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench-capture", mixinStandardHelpOptions = true, modelTransformer = CaptureCliOptions.Install.class,
         description = {"Captures and only counts frames (no Kafka), for the capture benchmark's reader contract.",
-            "Interface from $CAP_IFACE (or --interface), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
+            "Interface from $CAP_IFACE (or --interface, or AF_XDP queues with --afxdp IF[:QUEUE]), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
                     + " once every socket is bound, and on SIGTERM/SIGINT (or the duration) drains the blocks the kernel"
                     + " handed over and prints 'captured=N drops=M ...' for all fanout members together.",
             "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given.",
@@ -49,12 +50,14 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     /** Block turns to run: past C2's thresholds (a few thousand calls) for every method on the block path. */
     private static final int WARM_UP_BLOCK_TURNS = 20_000;
     private static final long WARM_UP_MAX_MILLIS = 5_000;
+    /** AF_XDP warm-up ring: a burst is a batch or two, so each frame sent is a good part of a batch turn. */
+    private static final int WARM_UP_XDP_RING = 64;
 
     @Spec
     CommandSpec spec;
 
     /** The same AF_PACKET options as {@code capture}. */
-    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET);
+    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET, SplitKind.AFXDP);
 
     private volatile boolean stopping;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -73,7 +76,8 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
         PrintWriter out = spec.commandLine().getOut();
         SettingValues settings = capture.values();
         List<String> interfaces = settings.get(CaptureSettings.INTERFACES);
-        if (interfaces.isEmpty()) {
+        List<SplitAddress> queues = CaptureSettings.afXdpSplits(settings);
+        if (interfaces.isEmpty() && queues.isEmpty()) {
             String env = System.getenv("CAP_IFACE");
             if (env == null || env.isBlank()) {
                 throw new IllegalArgumentException("no interface: set CAP_IFACE (the benchmark's contract) or give --interface");
@@ -85,12 +89,15 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
         for (String item : interfaces) {
             splits.addAll(InterfaceEntry.parse(item).splits(settings.get(CaptureSettings.FANOUT_MEMBERS)));
         }
-        int maxMembers = splits.stream().mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
+        splits.addAll(queues);
+        int maxMembers = splits.stream().filter(s -> s instanceof SplitAddress.AfPacket)
+                .mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
         int blockSize = settings.get(CaptureSettings.RING_BLOCK_SIZE);
         int defaultBlocks = (int) Math.max(2, TOTAL_RING_BYTES / blockSize / maxMembers);
         AfPacketOptions options = CaptureSettings.afPacketOptions(settings,
                 CaptureSettings.ring(settings, settings.getOr(CaptureSettings.RING_BLOCKS, defaultBlocks)));
-        Function<SplitAddress, SplitReader> opener = ReaderOptions.defaults().withAfPacket(options)::open;
+        AfXdpOptions xdpOptions = CaptureSettings.afXdpOptions(settings);
+        Function<SplitAddress, SplitReader> opener = ReaderOptions.defaults().withAfPacket(options).withAfXdp(xdpOptions)::open;
 
         Thread hook = new Thread(() -> {
             finish();
@@ -100,12 +107,14 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             for (SplitAddress split : splits) {
                 readers.add(opener.apply(split));
             }
-            warmUp(options);
+            warmUp(options, queues.isEmpty() ? null : xdpOptions);
             for (SplitReader reader : readers) {
                 threads.add(Thread.ofPlatform().name("bench-" + reader.address().id()).start(() -> count(reader)));
             }
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("ready interfaces=" + String.join(",", interfaces) + " splits=" + splits.size() + " ring="
+            out.println("ready interfaces=" + String.join(",", interfaces) + (queues.isEmpty() ? ""
+                    : " afxdp=" + queues.stream().map(SplitAddress::id).collect(java.util.stream.Collectors.joining(",")))
+                    + " splits=" + splits.size() + " ring="
                     + options.ring().blockCount() + "x" + options.ring().blockSize() + " fanout=" + options.fanoutMode());
             out.flush();
             if (duration > 0) {
@@ -191,7 +200,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
      * Nothing is sent on the measured interface. Where a lab cannot be made (no CAP_NET_ADMIN, no
      * {@code ip}), an in-memory block stands in for the frame walk only.
      */
-    private void warmUp(AfPacketOptions options) {
+    private void warmUp(AfPacketOptions options, AfXdpOptions xdpOptions) {
         String unsupported = DemoLink.unsupportedReason();
         if (unsupported != null) {
             System.err.println("bench-capture: warming up on an in-memory block only: " + unsupported);
@@ -204,7 +213,11 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
                             options.ring().blockTimeoutMillis()))
                     .withFanoutGroupId(AfPacketOptions.AUTO_GROUP_ID)
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
-            SplitReader reader = ReaderOptions.defaults().withAfPacket(warm).open(SplitAddress.AfPacket.of(lab.hostInterface()));
+            // An AF_XDP run warms its own reader's path, on a ring small enough to turn many batches.
+            SplitReader reader = xdpOptions != null
+                    ? ReaderOptions.defaults().withAfXdp(xdpOptions.withRingSize(WARM_UP_XDP_RING))
+                            .open(new SplitAddress.AfXdp(lab.hostInterface(), 0))
+                    : ReaderOptions.defaults().withAfPacket(warm).open(SplitAddress.AfPacket.of(lab.hostInterface()));
             try {
                 byte[][] frames = {DemoFrames.udp(64, 0), DemoFrames.udp(1514, 1), DemoFrames.udp(512, 2)};
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_MILLIS);

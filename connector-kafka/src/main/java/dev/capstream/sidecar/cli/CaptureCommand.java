@@ -15,8 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "capture", mixinStandardHelpOptions = true, modelTransformer = CaptureCliOptions.Install.class,
         description = {"Captures frames from one or more interfaces (AF_PACKET TPACKET_V3 rings, one per fanout member"
-                + " and thread) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
-            "Needs root or CAP_NET_RAW. Ends with one key=value summary line on stdout: "
+                + " and thread), interface queues (AF_XDP sockets) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
+            "Needs root or CAP_NET_RAW (AF_XDP also CAP_BPF and CAP_NET_ADMIN). Ends with one key=value summary line on stdout: "
                     + "captured= delivered= dropped= (by reason) failed= in_flight= kernel_seen=."})
 final class CaptureCommand implements Callable<Integer>, CaptureCliOptions.Holder {
 
@@ -24,7 +24,7 @@ final class CaptureCommand implements Callable<Integer>, CaptureCliOptions.Holde
     CommandSpec spec;
 
     /** Interfaces, RDMA ports and how their readers are set up: the options of {@link CaptureSettings}. */
-    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET, SplitKind.RDMA);
+    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET, SplitKind.AFXDP, SplitKind.RDMA);
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic for the frames (created if missing).")
     String topic;
@@ -57,7 +57,8 @@ final class CaptureCommand implements Callable<Integer>, CaptureCliOptions.Holde
         SettingValues settings = capture.values();
         List<SplitAddress> splits = CaptureSettings.splits(settings);
         if (splits.isEmpty()) {
-            throw new IllegalArgumentException("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
+            throw new IllegalArgumentException(
+                    "nothing to capture: name an --interface, an --afxdp IF[:QUEUE] or an --rdma DEVICE[:PORT]");
         }
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(splits, CaptureSettings.readerOptions(settings)::open, topic,

@@ -73,6 +73,20 @@ class CaptureCliOptionsTest {
     }
 
     @Test
+    void afXdpOptionsBecomeOneSplitPerQueueAndTheAfXdpOptions() {
+        SettingValues v = parse("--topic", "t", "--afxdp", "eth0", "--afxdp", "eth0:1", "--afxdp-ring-size", "8192",
+                "--afxdp-frame-size", "4096", "--afxdp-bind-mode", "copy", "--afxdp-attach-mode", "skb",
+                "--no-afxdp-need-wakeup", "--afxdp-batch-wait", "2ms");
+        assertThat(CaptureSettings.splits(v)).containsExactly(
+                new SplitAddress.AfXdp("eth0", 0), new SplitAddress.AfXdp("eth0", 1));
+        assertThat(CaptureSettings.readerOptions(v).afXdp()).isEqualTo(new dev.capstream.capture.xdp.AfXdpOptions(
+                8192, 4096, dev.capstream.capture.xdp.XdpBindMode.COPY, dev.capstream.capture.xdp.XdpAttachMode.SKB,
+                false, 2048, 2000));
+        assertThatThrownBy(() -> parse("--topic", "t", "--afxdp", "eth0", "--afxdp-ring-size", "1000"))
+                .hasMessageContaining("--afxdp-ring-size 1000").hasMessageContaining("power of two");
+    }
+
+    @Test
     void rdmaOptionsBecomeTheRdmaConfig() {
         assertThat(reader("--topic", "t", "--rdma", "mlx5_0", "--rdma-receive-buffers", "64", "--rdma-buffer-size",
                 "2048", "--no-rdma-hardware-timestamps").rdma()).isEqualTo(new RdmaConfig(64, 2048, false));

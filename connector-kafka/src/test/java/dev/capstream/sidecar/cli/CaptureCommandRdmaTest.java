@@ -46,6 +46,6 @@ class CaptureCommandRdmaTest {
     void neitherAnInterfaceNorAnRdmaPortIsAUsageError() {
         Result r = run("capture", "--topic", "t");
         assertThat(r.exit()).isEqualTo(Main.EXIT_SETUP);
-        assertThat(r.err()).contains("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
+        assertThat(r.err()).contains("nothing to capture: name an --interface, an --afxdp IF[:QUEUE] or an --rdma DEVICE[:PORT]");
     }
 }
