@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Two identities hold at any moment and are what tests check:
  * <ul>
- *   <li>{@code read = delivered + failed + inFlight}</li>
- *   <li>{@code kernelSeen = read + droppedRingFull + unread}, where {@code unread} is what still
- *       sits in the ring (or was left there at stop)</li>
+ *   <li>{@code read + recovered = delivered + failed + inFlight + spooled}, where {@code spooled}
+ *       is what waits in the on-disk spool and {@code recovered} what an earlier run left there
+ *       (both 0 without a spool)</li>
+ *   <li>{@code kernelSeen = read + droppedRingFull + droppedBackpressure + droppedSpoolFull +
+ *       unread}, where {@code unread} is what still sits in the ring (or was left there at stop)</li>
  * </ul>
  */
 public final class SplitAccounting {
@@ -46,6 +48,11 @@ public final class SplitAccounting {
     private volatile boolean backpressured;
     private volatile long pollTimeoutMillis;
     private volatile long saturations;
+    // Spool: frames waiting in it, frames an earlier run left in it, frames it had no room for.
+    // Written by the capture thread only.
+    private volatile long spooled;
+    private volatile long recovered;
+    private volatile long droppedSpoolFull;
 
     public SplitAccounting(String split) {
         this.split = split;
@@ -59,6 +66,22 @@ public final class SplitAccounting {
     void countRead(long frames, long bytes) {
         READ.setRelease(this, read + frames);
         READ_BYTES.setRelease(this, readBytes + bytes);
+    }
+
+    /** Capture thread only: frames written to the spool (positive) or taken out of it to be sent (negative). */
+    void countSpooled(long frames) {
+        spooled = spooled + frames;
+    }
+
+    /** Capture thread only, at start: frames an earlier run left in the spool (they are spooled as well). */
+    void countRecovered(long frames) {
+        recovered = recovered + frames;
+        spooled = spooled + frames;
+    }
+
+    /** Capture thread only: frames read off the ring that the spool had no room for (not counted as read). */
+    void countSpoolFull(long frames) {
+        droppedSpoolFull = droppedSpoolFull + frames;
     }
 
     /**
@@ -94,15 +117,19 @@ public final class SplitAccounting {
 
     public Snapshot snapshot() {
         // Read the sink's counters before `read`, so in-flight never comes out negative.
+        // Spooled before read as well: a frame is counted read before it is counted spooled.
         long f = failed.sum();
         long d = delivered.sum();
+        long sp = spooled;
+        long rec = recovered;
+        long full = droppedSpoolFull;
         long r = (long) READ.getAcquire(this);
         CaptureStats k = kernel;
         long bp = Math.min(droppedBackpressure, k.kernelDrops());
         return new Snapshot(split, k.kernelPackets(), r, (long) READ_BYTES.getAcquire(this), d, deliveredBytes.sum(), f,
-                r - d - f, k.kernelDrops() - bp, bp, k.kernelFreezes(),
-                Math.max(0, k.kernelPackets() - k.kernelDrops() - r), lastFailure,
-                backpressured, pollTimeoutMillis, saturations, k.reopens());
+                r + rec - d - f - sp, k.kernelDrops() - bp, bp, k.kernelFreezes(),
+                Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full), lastFailure,
+                backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full);
     }
 
     /**
@@ -112,7 +139,7 @@ public final class SplitAccounting {
      * @param read frames capstream read off the ring and handed to the sink
      * @param delivered frames the sink confirmed (Kafka acks)
      * @param failed frames the sink gave up on
-     * @param inFlight read, neither delivered nor failed yet
+     * @param inFlight handed to the sink, neither delivered nor failed yet
      * @param droppedRingFull frames the kernel dropped for lack of a free block while capstream was
      *     draining as fast as it could (the reader fell behind)
      * @param droppedBackpressure frames the kernel dropped while the sink held capstream back
@@ -122,14 +149,18 @@ public final class SplitAccounting {
      * @param pollTimeoutMillis the loop's current wait
      * @param saturations how often the sink crossed its high-water mark
      * @param reopens how often the split's socket was reopened after its interface went away
+     * @param spooled frames waiting in the on-disk spool
+     * @param recovered frames an earlier run left in the spool, found at start
+     * @param droppedSpoolFull frames read off the ring that the spool had no room for (byte limit or
+     *     disk full); not part of {@code read}
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
             long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
             long freezes, long unread, String lastFailure, boolean backpressured, long pollTimeoutMillis,
-            long saturations, long reopens) {
+            long saturations, long reopens, long spooled, long recovered, long droppedSpoolFull) {
 
         public long dropped() {
-            return droppedRingFull + droppedBackpressure + unread;
+            return droppedRingFull + droppedBackpressure + droppedSpoolFull + unread;
         }
 
         public long kernelDrops() {
@@ -144,11 +175,12 @@ public final class SplitAccounting {
                     freezes + o.freezes, unread + o.unread,
                     lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
                     Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations,
-                    reopens + o.reopens);
+                    reopens + o.reopens, spooled + o.spooled, recovered + o.recovered,
+                    droppedSpoolFull + o.droppedSpoolFull);
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0);
         }
 
         /**
@@ -162,9 +194,12 @@ public final class SplitAccounting {
                     + " dropped=" + dropped()
                     + " dropped_ring_full=" + droppedRingFull
                     + " dropped_backpressure=" + droppedBackpressure
+                    + " dropped_spool_full=" + droppedSpoolFull
                     + " dropped_unread=" + unread
                     + " failed=" + failed
                     + " in_flight=" + inFlight
+                    + " spooled=" + spooled
+                    + " spool_recovered=" + recovered
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes
                     + " reopens=" + reopens

@@ -77,17 +77,26 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes) {
+        return send(accounting, timestampNanos, key, value, frames, frameBytes, null);
+    }
+
+    @Override
+    public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+            long frameBytes, Runnable onSettled) {
         byte[] bytes = value.toByteArray();
         sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
-        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length);
+        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length, onSettled);
         try {
             producer.send(record, outcome);
         } catch (RuntimeException e) {
             // send() rejected this record for good (e.g. the producer is closed): nothing is in flight.
             sentBytes.add(-bytes.length);
             accounting.countFailed(frames, e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (onSettled != null) {
+                onSettled.run();
+            }
             return true;
         }
         if (outcome.refusedInSend != null) {
@@ -114,14 +123,16 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         private final int frames;
         private final long frameBytes;
         private final int size;
+        private final Runnable onSettled;
         private final Thread sender = Thread.currentThread();
         Exception refusedInSend;
 
-        Outcome(SplitAccounting accounting, int frames, long frameBytes, int size) {
+        Outcome(SplitAccounting accounting, int frames, long frameBytes, int size, Runnable onSettled) {
             this.accounting = accounting;
             this.frames = frames;
             this.frameBytes = frameBytes;
             this.size = size;
+            this.onSettled = onSettled;
         }
 
         @Override
@@ -142,6 +153,9 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
                 accounting.countDelivered(frames, frameBytes);
             } else {
                 accounting.countFailed(frames, error.getClass().getSimpleName() + ": " + error.getMessage());
+            }
+            if (onSettled != null) {
+                onSettled.run();
             }
         }
     }
