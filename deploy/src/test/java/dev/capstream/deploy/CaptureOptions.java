@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The real options of {@code capstream capture}, from picocli's model of the sidecar's own
- * {@code dev.capstream.sidecar.Main}: what every option named in a deploy file is checked against.
+ * {@code dev.capstream.sidecar.cli.Main}: what every option named in a deploy file is checked against.
  */
 final class CaptureOptions {
 
@@ -20,7 +20,7 @@ final class CaptureOptions {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new dev.capstream.sidecar.Main());
+        return new CommandLine(new dev.capstream.sidecar.cli.Main());
     }
 
     static CommandSpec captureSpec() {

@@ -7,7 +7,7 @@ import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
 import dev.capstream.records.RecordDecoder;
-import dev.capstream.sidecar.EmbeddedBroker;
+import dev.capstream.sidecar.broker.EmbeddedBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -226,7 +226,7 @@ class KubernetesManifestsTest {
     }
 
     static int captureMetricsPort() throws ReflectiveOperationException {
-        Field f = Class.forName("dev.capstream.sidecar.PipelineOptions").getDeclaredField("CAPTURE_METRICS_PORT");
+        Field f = Class.forName("dev.capstream.sidecar.cli.PipelineOptions").getDeclaredField("CAPTURE_METRICS_PORT");
         f.setAccessible(true);
         return f.getInt(null);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
-import dev.capstream.sidecar.EmbeddedBroker;
+import dev.capstream.sidecar.broker.EmbeddedBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

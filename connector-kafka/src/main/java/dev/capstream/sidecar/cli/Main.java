@@ -1,0 +1,107 @@
+package dev.capstream.sidecar.cli;
+
+import dev.capstream.capture.CaptureException;
+import dev.capstream.registry.RegistryException;
+import dev.capstream.sidecar.run.ExitStatus;
+import dev.capstream.sidecar.run.SetupException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup. */
+@Command(name = "capstream",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Captures frames off Linux interfaces into Kafka as schema-registry Avro records.",
+        subcommands = {CaptureCommand.class, ReplayCommand.class, TailCommand.class, ExportCommand.class,
+            DemoCommand.class, BenchCaptureCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (the summary line says what was captured and delivered)",
+            "1:failed while running (the message says why; the summary line still accounts for every frame)",
+            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)"})
+public final class Main {
+
+    public static final int EXIT_OK = ExitStatus.OK;
+    public static final int EXIT_RUNTIME_FAILURE = ExitStatus.RUNTIME_FAILURE;
+    public static final int EXIT_SETUP = ExitStatus.SETUP;
+
+    public static void main(String[] args) {
+        // Kafka's test-kit jar carries a log4j2.yaml, which log4j would prefer over any XML of ours.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "capstream-log4j2.xml");
+        }
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** Runs one command with the given output streams (null: the process's own). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
+        ConfigFile config;
+        try {
+            config = ConfigFile.fromArguments(args);
+        } catch (SetupException e) {
+            cli.getErr().println("capstream: " + e.getMessage());
+            cli.getErr().flush();
+            return EXIT_SETUP;
+        }
+        if (config != null) {
+            cli.setDefaultValueProvider(config);
+            cli.setExecutionStrategy(parseResult -> {
+                CommandLine command = parseResult.asCommandLineList().getLast();
+                try {
+                    config.checkKeysFor(command.getCommandSpec());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(command, e.getMessage());
+                }
+                return new CommandLine.RunLast().execute(parseResult);
+            });
+        }
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
+            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));
+            if (System.getenv("CAPSTREAM_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return e instanceof SetupException || e instanceof CaptureException || e instanceof RegistryException
+                    || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    static String userMessage(Throwable e) {
+        return ExitStatus.userMessage(e);
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/capstream-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"capstream " + version()};
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.capstream.sidecar.ops;
+
+import java.io.UncheckedIOException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.capstream.pipeline.SplitAccounting;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Prometheus text exposition on {@code /metrics} and a liveness answer on {@code /health}, from
+ * the same per-split accounting the stats and summary lines read. Scrapes never touch the capture
+ * threads: they read volatile counters.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
+    private final List<SplitAccounting> splits;
+    private final Supplier<String> unhealthyReason;
+
+    private MetricsServer(HttpServer server, java.util.concurrent.ExecutorService executor, List<SplitAccounting> splits,
+            Supplier<String> unhealthyReason) {
+        this.server = server;
+        this.executor = executor;
+        this.splits = splits;
+        this.unhealthyReason = unhealthyReason;
+    }
+
+    /**
+     * @param unhealthyReason null while healthy, otherwise why not (shown with HTTP 503)
+     * @throws UncheckedIOException when the port cannot be opened, with a message saying what to change
+     */
+    public static MetricsServer start(String address, int port, List<SplitAccounting> splits,
+            Supplier<String> unhealthyReason) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(address, port), 16);
+        } catch (BindException e) {
+            throw new UncheckedIOException("metrics port " + address + ":" + port + " is in use: choose another with "
+                    + "--metrics-port, or 0 to turn the endpoint off", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the metrics endpoint on " + address + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        java.util.concurrent.ExecutorService executor = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().daemon().name("metrics-http").unstarted(r));
+        MetricsServer metrics = new MetricsServer(server, executor, splits, unhealthyReason);
+        server.createContext("/metrics", metrics::metrics);
+        server.createContext("/health", metrics::health);
+        server.setExecutor(executor);
+        server.start();
+        return metrics;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        String reason = unhealthyReason.get();
+        respond(exchange, reason == null ? 200 : 503, reason == null ? "ok\n" : reason + "\n", "text/plain");
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        respond(exchange, 200, render(), "text/plain; version=0.0.4");
+    }
+
+    String render() {
+        StringBuilder out = new StringBuilder(4096);
+        List<SplitAccounting.Snapshot> snaps = splits.stream().map(SplitAccounting::snapshot).toList();
+        counter(out, "capstream_frames_captured_total", "Frames read off the ring and handed to Kafka.", snaps,
+                SplitAccounting.Snapshot::read);
+        counter(out, "capstream_bytes_captured_total", "Captured bytes of those frames.", snaps,
+                SplitAccounting.Snapshot::readBytes);
+        counter(out, "capstream_frames_delivered_total", "Frames Kafka acknowledged.", snaps,
+                SplitAccounting.Snapshot::delivered);
+        counter(out, "capstream_frames_failed_total", "Frames the producer gave up on.", snaps,
+                SplitAccounting.Snapshot::failed);
+        gauge(out, "capstream_frames_in_flight", "Frames sent and not yet acknowledged or failed.", snaps,
+                SplitAccounting.Snapshot::inFlight);
+        counter(out, "capstream_kernel_frames_total", "Frames the kernel queued for the split (tp_packets).", snaps,
+                SplitAccounting.Snapshot::kernelSeen);
+        header(out, "capstream_frames_dropped_total", "Frames the kernel saw that were never read, by reason.", "counter");
+        for (SplitAccounting.Snapshot s : snaps) {
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "ring_full", s.droppedRingFull());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "backpressure", s.droppedBackpressure());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.unread());
+        }
+        counter(out, "capstream_kernel_freezes_total", "Times the kernel froze the ring queue.", snaps,
+                SplitAccounting.Snapshot::freezes);
+        counter(out, "capstream_reopens_total", "Times the split's socket was reopened after its interface went away.",
+                snaps, SplitAccounting.Snapshot::reopens);
+        gauge(out, "capstream_backpressure", "1 while Kafka holds the split back from draining its ring.", snaps,
+                s -> s.backpressured() ? 1 : 0);
+        counter(out, "capstream_backpressure_episodes_total", "Times the split crossed the high-water mark.", snaps,
+                SplitAccounting.Snapshot::saturations);
+        gauge(out, "capstream_poll_timeout_milliseconds", "The split's current ring poll timeout.", snaps,
+                SplitAccounting.Snapshot::pollTimeoutMillis);
+        return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, List<SplitAccounting.Snapshot> snaps,
+            java.util.function.ToLongFunction<SplitAccounting.Snapshot> value) {
+        header(out, name, help, "counter");
+        snaps.forEach(s -> sample(out, name, s.split(), null, null, value.applyAsLong(s)));
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, List<SplitAccounting.Snapshot> snaps,
+            java.util.function.ToLongFunction<SplitAccounting.Snapshot> value) {
+        header(out, name, help, "gauge");
+        snaps.forEach(s -> sample(out, name, s.split(), null, null, value.applyAsLong(s)));
+    }
+
+    private static void header(StringBuilder out, String name, String help, String type) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, String split, String label, String labelValue, long v) {
+        out.append(name).append("{split=\"").append(split.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        if (label != null) {
+            out.append(',').append(label).append("=\"").append(labelValue).append('"');
+        }
+        out.append("} ").append(v).append('\n');
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body, String type) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

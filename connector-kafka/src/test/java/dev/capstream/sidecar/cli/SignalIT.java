@@ -1,0 +1,86 @@
+package dev.capstream.sidecar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.capstream.sidecar.broker.EmbeddedBroker;
+import dev.capstream.capture.lab.FrameInjector;
+import dev.capstream.capture.lab.TestFrames;
+import dev.capstream.capture.lab.VethLab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** SIGTERM under load: the sidecar stops capturing, flushes, accounts for everything and exits 0. */
+class SignalIT {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).getParent().resolve("capstream");
+
+    @Test
+    void sigtermUnderLoadFlushesAndEveryAcknowledgedFrameIsInTheTopic() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        String topic = "sigterm-" + UUID.randomUUID();
+        Path stdout = Files.createTempFile("capstream-out", ".txt");
+        Path stderr = Files.createTempFile("capstream-err", ".txt");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(); VethLab lab = VethLab.create();
+                FrameInjector injector = FrameInjector.open(lab)) {
+            ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.toString(), "capture",
+                    "--interface", lab.hostInterface(), "--topic", topic, "--bootstrap-servers", broker.bootstrapServers(),
+                    "--duration", "120", "--metrics-port", "0"))
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process capstream = pb.start();
+            try {
+                awaitText(stderr, "capturing on", capstream, 240);
+                long sent = 0;
+                long loadEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                long signalAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+                boolean signalled = false;
+                while (System.nanoTime() < loadEnd && sent < 2_000_000) {
+                    injector.send(TestFrames.udp(64 + (int) (sent % 400), sent));
+                    sent++;
+                    if (!signalled && System.nanoTime() > signalAt) {
+                        capstream.destroy(); // SIGTERM to the JVM (the launcher execs java)
+                        signalled = true;
+                    }
+                }
+                assertThat(capstream.waitFor(45, TimeUnit.SECONDS)).as("exits within a bounded time").isTrue();
+                assertThat(capstream.exitValue()).as("exit code; stderr:%n%s", Files.readString(stderr)).isZero();
+            } finally {
+                capstream.destroyForcibly();
+            }
+
+            SummaryLine summary = SummaryLine.find(Files.readString(stdout));
+            long captured = summary.number("captured");
+            long delivered = summary.number("delivered");
+            assertThat(captured).as("it was under load").isGreaterThan(1_000);
+            assertThat(delivered + summary.number("failed") + summary.number("in_flight")).isEqualTo(captured);
+            assertThat(summary.number("in_flight")).isZero();
+            assertThat(summary.number("kernel_seen")).isEqualTo(captured + summary.number("dropped"));
+
+            List<TopicReader.Received> records = TopicReader.readAll(broker.bootstrapServers(), topic);
+            Set<Long> sequences = records.stream().map(r -> r.frame().getSequence()).collect(Collectors.toSet());
+            assertThat(records).hasSize((int) delivered);
+            assertThat(sequences).hasSize((int) delivered).allMatch(s -> s < captured);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    static void awaitText(Path file, String text, Process process, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Files.readString(file).contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' from capstream:\n" + Files.readString(file));
+            }
+            Thread.sleep(50);
+        }
+    }
+}
