@@ -80,7 +80,7 @@ final class AfPacketCliOptions {
 
     @Option(names = "--ring-block-timeout", paramLabel = "MS",
             description = "Hand a partly filled block over after this many milliseconds: the latency bound on a quiet link"
-                    + " (default: 10).")
+                    + " (default: 100).")
     Integer ringBlockTimeout;
 
     @Option(names = "--timestamps", paramLabel = "SOURCE", defaultValue = "software",

@@ -2,6 +2,10 @@ package dev.capstream.sidecar.run;
 
 import dev.capstream.sidecar.broker.EmbeddedBroker;
 import dev.capstream.sidecar.ops.MetricsServer;
+import dev.capstream.sidecar.ops.SpoolGauges;
+import dev.capstream.spool.Spool;
+import dev.capstream.spool.SpoolException;
+import dev.capstream.spool.SpoolSettings;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
@@ -90,10 +94,18 @@ public final class CaptureRun {
      * @param producer producer settings that override capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
+     * @param spool where records wait while Kafka cannot take them; null for none (the ring holds them)
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
             long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
-            long statsIntervalMillis, long flushTimeoutMillis) {
+            long statsIntervalMillis, long flushTimeoutMillis, SpoolSettings spool) {
+
+        public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long statsIntervalMillis, long flushTimeoutMillis) {
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, null);
+        }
 
         public static Pipeline defaults() {
             return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
@@ -132,6 +144,8 @@ public final class CaptureRun {
         EmbeddedBroker broker = null;
         KafkaFrameSink sink = null;
         MetricsServer metrics = null;
+        Spool spool = null;
+        List<Thread> threads = new ArrayList<>();
         Pipeline pipeline = settings.pipeline();
         try {
             String host = dev.capstream.pipeline.Hostname.get();
@@ -147,13 +161,15 @@ public final class CaptureRun {
                 err.flush();
             }
             // The producer checks its settings when built: before the topic is touched.
-            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer());
+            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer(),
+                    pipeline.spool() != null);
             checkBatchFitsARequest(pipeline.mode(), producerConfig);
             sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
             ensureTopic(bootstrap, settings.topic());
+            spool = openSpool(pipeline.spool(), readers);
+            SpoolGauges spoolGauges = spool == null ? null : new SpoolGauges(spool);
 
             List<SplitAccounting> accounts = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
             for (SplitReader reader : readers) {
                 SplitAccounting accounting = new SplitAccounting(reader.address().id());
                 CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, reader.address().id(),
@@ -161,12 +177,13 @@ public final class CaptureRun {
                 FrameBatchEncoder batch = pipeline.mode().batched()
                         ? new FrameBatchEncoder(host, reader.address().id(), 0) : null;
                 CaptureLoop loop = new CaptureLoop(reader, encoder, framing, sink, accounting,
-                        pipeline.governor(), stop, pipeline.keying(), pipeline.mode(), batch);
+                        pipeline.governor(), stop, pipeline.keying(), pipeline.mode(), batch,
+                        spool == null ? null : spool.split(reader.address().id()));
                 accounts.add(accounting);
                 threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(loop));
             }
             if (pipeline.metricsPort() > 0) {
-                metrics = startMetrics(pipeline, accounts, stop);
+                metrics = startMetrics(pipeline, accounts, stop, spoolGauges);
                 err.println("metrics at http://" + pipeline.metricsAddress() + ":" + metrics.port() + "/metrics");
             }
             threads.forEach(Thread::start);
@@ -182,7 +199,8 @@ public final class CaptureRun {
 
             long statsEvery = pipeline.statsIntervalMillis() > 0 ? pipeline.statsIntervalMillis() : Long.MAX_VALUE / 4;
             while (!stop.await(statsEvery)) {
-                err.println("stats " + total(accounts).toKeyValues());
+                err.println("stats " + total(accounts).toKeyValues()
+                        + (spoolGauges == null ? "" : spoolGauges.statsTokens()));
                 err.flush();
             }
             for (Thread t : threads) {
@@ -195,7 +213,7 @@ public final class CaptureRun {
             SplitAccounting.Snapshot total = total(accounts);
             Throwable failure = stop.failure();
             out.println("result=" + (failure == null ? "ok" : "failed") + " topic=" + settings.topic() + " "
-                    + total.toKeyValues() + " elapsed_ms="
+                    + total.toKeyValues() + (spoolGauges == null ? "" : spoolGauges.summaryTokens()) + " elapsed_ms="
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             out.flush();
             if (total.failed() > 0) {
@@ -219,6 +237,7 @@ public final class CaptureRun {
             if (metrics != null) {
                 metrics.close();
             }
+            closeSpool(spool, threads);
             for (int i = readers.size() - 1; i >= 0; i--) {
                 readers.get(i).close();
             }
@@ -300,10 +319,51 @@ public final class CaptureRun {
         return new WireFormat.Confluent(id);
     }
 
-    private static MetricsServer startMetrics(Pipeline pipeline, List<SplitAccounting> accounts, StopSignal stop) {
+    /**
+     * Opens the spool, with what an earlier run left in it. Splits of that run that this one does
+     * not capture are named, not drained: their records wait for a run that captures them.
+     */
+    private Spool openSpool(SpoolSettings settings, List<SplitReader> readers) {
+        if (settings == null) {
+            return null;
+        }
+        Spool spool;
+        try {
+            spool = settings.open();
+        } catch (SpoolException | IllegalArgumentException e) {
+            throw new SetupException(e.getMessage() + " (--spool-dir, --spool-max-bytes)", e);
+        }
+        List<String> current = readers.stream().map(r -> r.address().id()).toList();
+        for (var left : spool.unclaimed(current)) {
+            err.println("spool " + settings.dir() + " holds " + left.records() + " records of split " + left.split()
+                    + " that this run does not capture: they stay there until a run captures that split");
+        }
+        if (spool.tornRecords() > 0) {
+            err.println("spool " + settings.dir() + ": " + spool.tornRecords() + " torn record(s) ("
+                    + spool.tornBytes() + " bytes) left by an interrupted write were cut");
+        }
+        err.flush();
+        return spool;
+    }
+
+    /** The loops must be done with their spools first; a loop still running (join timed out) keeps it open. */
+    private static void closeSpool(Spool spool, List<Thread> loops) {
+        if (spool == null) {
+            return;
+        }
+        if (loops.stream().anyMatch(Thread::isAlive)) {
+            LOG.warn("a capture thread is still running; the spool is left for the process exit to close");
+            return;
+        }
+        spool.close();
+    }
+
+    private static MetricsServer startMetrics(Pipeline pipeline, List<SplitAccounting> accounts, StopSignal stop,
+            SpoolGauges spool) {
         try {
             return MetricsServer.start(pipeline.metricsAddress(), pipeline.metricsPort(), accounts,
-                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()));
+                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()),
+                    spool);
         } catch (java.io.UncheckedIOException e) {
             throw new SetupException(e.getMessage(), e.getCause());
         }
@@ -335,6 +395,15 @@ public final class CaptureRun {
 
     /** capstream's producer defaults, then the user's settings over them. */
     static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides) {
+        return producerProperties(bootstrap, host, overrides, false);
+    }
+
+    /**
+     * @param spooled with a spool, a record the producer has taken waits for Kafka as long as it
+     *     takes (what Kafka refuses goes to the spool), rather than failing after 2 minutes
+     */
+    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides,
+            boolean spooled) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
@@ -344,7 +413,7 @@ public final class CaptureRun {
                 ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
                 ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(DEFAULT_BUFFER_MEMORY),
                 // bounded: a record not acknowledged in 2 minutes (e.g. a broker away that long) is failed and counted
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, spooled ? String.valueOf(Integer.MAX_VALUE) : "120000",
                 // send() may wait this long for metadata or buffer space before the loop is told
                 // "not now" and holds its ring block instead: never a capture thread stuck for a minute
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
