@@ -15,22 +15,26 @@ package dev.capstream.capture;
  * @param bytesRead captured bytes handed to user space (as {@link Frame#captureLength()} counts them)
  * @param reopens times the reader lost its socket and opened a new one
  * @param recoveryMillis time spent without a working socket, between losing one and having the next
+ * @param reopenDrops frames the interface received while the split had no socket open, from the
+ *     interface's own receive counter (rtnetlink IFLA_STATS64 rx_packets) across each gap. It is
+ *     the interface's count, not a socket's: it includes frames a capture filter would have
+ *     rejected. Not in {@code kernelPackets}; the interface received {@code kernelPackets + reopenDrops}.
  */
 public record CaptureStats(
         long kernelPackets, long kernelDrops, long kernelFreezes, long framesRead, long bytesRead,
-        long reopens, long recoveryMillis) {
+        long reopens, long recoveryMillis, long reopenDrops) {
 
-    public static final CaptureStats EMPTY = new CaptureStats(0, 0, 0, 0, 0, 0, 0);
+    public static final CaptureStats EMPTY = new CaptureStats(0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Counters of a reader that never reopened. */
     public CaptureStats(long kernelPackets, long kernelDrops, long kernelFreezes, long framesRead, long bytesRead) {
-        this(kernelPackets, kernelDrops, kernelFreezes, framesRead, bytesRead, 0, 0);
+        this(kernelPackets, kernelDrops, kernelFreezes, framesRead, bytesRead, 0, 0, 0);
     }
 
     /** Field-by-field sum, e.g. of the sockets one split had one after another, or of several splits. */
     public CaptureStats plus(CaptureStats o) {
         return new CaptureStats(kernelPackets + o.kernelPackets, kernelDrops + o.kernelDrops,
                 kernelFreezes + o.kernelFreezes, framesRead + o.framesRead, bytesRead + o.bytesRead,
-                reopens + o.reopens, recoveryMillis + o.recoveryMillis);
+                reopens + o.reopens, recoveryMillis + o.recoveryMillis, reopenDrops + o.reopenDrops);
     }
 }

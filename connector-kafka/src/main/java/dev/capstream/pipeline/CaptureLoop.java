@@ -170,6 +170,7 @@ public final class CaptureLoop implements Runnable {
             }
             flushAtEnd();
             refreshKernelStats();
+            accounting.markStopped();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
         }
     }
@@ -237,13 +238,13 @@ public final class CaptureLoop implements Runnable {
         if (spool != null && spooling()) {
             return toSpool();
         }
-        // Counted before the send, so a fast acknowledgement can never outrun it; taken back if refused.
-        accounting.countRead(pendingFrames, pendingBytes);
+        // Counted once the sink took the record, so the count never has to be taken back (a
+        // counter must not run backwards); the snapshot covers an acknowledgement that came first.
         if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+            accounting.countRead(pendingFrames, pendingBytes);
             refused = false;
             return true;
         }
-        accounting.countRead(-pendingFrames, -pendingBytes);
         if (spool != null) {
             sinkRetryAtNanos = System.nanoTime() + SPOOL_RETRY_NANOS;
             return toSpool();

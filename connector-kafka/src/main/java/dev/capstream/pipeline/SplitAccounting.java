@@ -10,13 +10,20 @@ import java.util.concurrent.atomic.LongAdder;
  * completion callbacks (another thread) count what was delivered or failed; the reader's kernel
  * counters say what the kernel saw and dropped.
  *
- * <p>Two identities hold at any moment and are what tests check:
+ * <p>Every counter is monotonic for the life of the split; {@code inFlight} and {@code inRing} are
+ * gauges. These identities hold in every snapshot, and tests check them:
  * <ul>
  *   <li>{@code read + recovered = delivered + failed + inFlight + spooled}, where {@code spooled}
  *       is what waits in the on-disk spool and {@code recovered} what an earlier run left there
  *       (both 0 without a spool)</li>
- *   <li>{@code kernelSeen = read + droppedRingFull + droppedBackpressure + droppedSpoolFull +
- *       unread}, where {@code unread} is what still sits in the ring (or was left there at stop)</li>
+ *   <li>while running: {@code kernelSeen = read + droppedRingFull + droppedBackpressure +
+ *       droppedSpoolFull + inRing},
+ *       where {@code inRing} is what the kernel queued that capstream has not read yet (a gauge,
+ *       never a drop; within a ring block's worth, as the kernel's counters are read once per block)</li>
+ *   <li>once {@link #markStopped() stopped}: {@code kernelSeen = read + dropped()}, what was still in
+ *       the ring having become {@code droppedUnread}</li>
+ *   <li>what the interface received = {@code kernelSeen + droppedReopen} (frames that arrived while
+ *       the split had no socket; the interface's count, not a socket's)</li>
  * </ul>
  */
 public final class SplitAccounting {
@@ -48,8 +55,11 @@ public final class SplitAccounting {
     private volatile boolean backpressured;
     private volatile long pollTimeoutMillis;
     private volatile long saturations;
-    // Spool: frames waiting in it, frames an earlier run left in it, frames it had no room for.
-    // Written by the capture thread only.
+    // Set once, at stop: what the ring still held then. Kernel counters after it are not taken.
+    private volatile boolean stopped;
+    private volatile long droppedUnread;
+    // Spool: frames waiting in it, frames an earlier run left in it, frames read off the ring that it
+    // had no room for. Written by the capture thread only.
     private volatile long spooled;
     private volatile long recovered;
     private volatile long droppedSpoolFull;
@@ -62,7 +72,7 @@ public final class SplitAccounting {
         return split;
     }
 
-    /** Capture thread only: frames handed to the sink. */
+    /** Capture thread only: frames the sink accepted (after its send returned, so never taken back). */
     void countRead(long frames, long bytes) {
         READ.setRelease(this, read + frames);
         READ_BYTES.setRelease(this, readBytes + bytes);
@@ -89,11 +99,28 @@ public final class SplitAccounting {
      * update are attributed to backpressure when the loop was held back during that interval.
      */
     void updateKernel(CaptureStats stats, boolean heldBackSinceLastUpdate) {
+        if (stopped) {
+            return;
+        }
         long newDrops = stats.kernelDrops() - kernel.kernelDrops();
         if (heldBackSinceLastUpdate && newDrops > 0) {
             droppedBackpressure += newDrops;
         }
         kernel = stats;
+    }
+
+    /**
+     * Capture thread only, once, after its last kernel update: what is still in the ring will
+     * never be read and becomes {@code droppedUnread}; the kernel counters stay as they are now.
+     */
+    void markStopped() {
+        if (stopped) {
+            return;
+        }
+        CaptureStats k = kernel;
+        droppedUnread = Math.max(0, k.kernelPackets() - k.kernelDrops() - (long) READ.getAcquire(this)
+                - droppedSpoolFull);
+        stopped = true;
     }
 
     /** Capture thread only: the governor's state, for metrics. */
@@ -116,51 +143,62 @@ public final class SplitAccounting {
     }
 
     public Snapshot snapshot() {
-        // Read the sink's counters before `read`, so in-flight never comes out negative.
-        // Spooled before read as well: a frame is counted read before it is counted spooled.
+        // The sink's counters are read before `read`. A record is counted as read when the sink's
+        // send returns, so its acknowledgement may already be in: `read` is at least what was
+        // settled. Each part only grows, so `read` as reported never goes back.
+        // The spool's counters too: a frame leaves the spool before its send, and enters it after
+        // it was counted read.
         long f = failed.sum();
         long d = delivered.sum();
         long sp = spooled;
         long rec = recovered;
         long full = droppedSpoolFull;
-        long r = (long) READ.getAcquire(this);
+        long r = Math.max((long) READ.getAcquire(this), d + f + sp - rec);
+        boolean done = stopped;
         CaptureStats k = kernel;
         long bp = Math.min(droppedBackpressure, k.kernelDrops());
+        long unreadAtStop = done ? droppedUnread : 0;
+        long inRing = done ? 0 : Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full);
         return new Snapshot(split, k.kernelPackets(), r, (long) READ_BYTES.getAcquire(this), d, deliveredBytes.sum(), f,
-                r + rec - d - f - sp, k.kernelDrops() - bp, bp, k.kernelFreezes(),
-                Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full), lastFailure,
-                backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full);
+                r + rec - d - f - sp, k.kernelDrops() - bp, bp, k.kernelFreezes(), inRing, unreadAtStop,
+                k.reopenDrops(), lastFailure, backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full);
     }
 
     /**
-     * A consistent-enough view for stats lines and the final summary.
+     * A consistent-enough view for stats lines, metrics and the final summary. Counters only grow;
+     * {@code inFlight} and {@code inRing} are gauges.
      *
      * @param kernelSeen frames the kernel accepted for the split's socket (tp_packets), drops included
-     * @param read frames capstream read off the ring and handed to the sink
+     * @param read frames capstream read off the ring and handed to the sink ({@code captured=})
      * @param delivered frames the sink confirmed (Kafka acks)
      * @param failed frames the sink gave up on
-     * @param inFlight handed to the sink, neither delivered nor failed yet
+     * @param inFlight gauge: read, neither delivered nor failed yet
      * @param droppedRingFull frames the kernel dropped for lack of a free block while capstream was
      *     draining as fast as it could (the reader fell behind)
      * @param droppedBackpressure frames the kernel dropped while the sink held capstream back
      * @param freezes times the kernel froze the ring queue
-     * @param unread frames the kernel queued that were never read (in the ring, or left at stop)
+     * @param inRing gauge: frames the kernel queued that capstream has not read yet; 0 once stopped
+     * @param droppedUnread frames still in the ring when the split stopped (0 while it runs)
+     * @param droppedReopen frames the interface received while the split had no socket open (the
+     *     interface's count; not part of {@code kernelSeen})
      * @param backpressured whether the loop is held back now
      * @param pollTimeoutMillis the loop's current wait
      * @param saturations how often the sink crossed its high-water mark
      * @param reopens how often the split's socket was reopened after its interface went away
-     * @param spooled frames waiting in the on-disk spool
+     * @param spooled gauge: frames waiting in the on-disk spool
      * @param recovered frames an earlier run left in the spool, found at start
-     * @param droppedSpoolFull frames read off the ring that the spool had no room for (byte limit or
-     *     disk full); not part of {@code read}
+     * @param droppedSpoolFull frames read off the ring that the spool had no room for (its byte
+     *     limit, or the disk full); not part of {@code read}
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
             long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
-            long freezes, long unread, String lastFailure, boolean backpressured, long pollTimeoutMillis,
-            long saturations, long reopens, long spooled, long recovered, long droppedSpoolFull) {
+            long freezes, long inRing, long droppedUnread, long droppedReopen, String lastFailure,
+            boolean backpressured, long pollTimeoutMillis, long saturations, long reopens, long spooled,
+            long recovered, long droppedSpoolFull) {
 
+        /** What the kernel saw for the socket and capstream did not read: {@code kernelSeen - read} at stop. */
         public long dropped() {
-            return droppedRingFull + droppedBackpressure + droppedSpoolFull + unread;
+            return droppedRingFull + droppedBackpressure + droppedSpoolFull + droppedUnread;
         }
 
         public long kernelDrops() {
@@ -172,7 +210,8 @@ public final class SplitAccounting {
                     readBytes + o.readBytes, delivered + o.delivered,
                     deliveredBytes + o.deliveredBytes, failed + o.failed, inFlight + o.inFlight,
                     droppedRingFull + o.droppedRingFull, droppedBackpressure + o.droppedBackpressure,
-                    freezes + o.freezes, unread + o.unread,
+                    freezes + o.freezes, inRing + o.inRing, droppedUnread + o.droppedUnread,
+                    droppedReopen + o.droppedReopen,
                     lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
                     Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations,
                     reopens + o.reopens, spooled + o.spooled, recovered + o.recovered,
@@ -180,26 +219,30 @@ public final class SplitAccounting {
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0);
         }
 
         /**
          * The {@code key=value} form used by the summary and stats lines. {@code captured} is what
-         * capstream read off the ring; {@code dropped} is what the kernel saw but capstream never
-         * read, by reason.
+         * capstream read off the ring; {@code dropped} is what the kernel saw for the socket but
+         * capstream never read, by reason; {@code dropped_reopen} is the interface's count of frames
+         * that arrived with no socket open, outside {@code kernel_seen}; {@code in_ring} and
+         * {@code in_flight} are gauges.
          */
         public String toKeyValues() {
             return "captured=" + read
                     + " delivered=" + delivered
-                    + " dropped=" + dropped()
-                    + " dropped_ring_full=" + droppedRingFull
-                    + " dropped_backpressure=" + droppedBackpressure
-                    + " dropped_spool_full=" + droppedSpoolFull
-                    + " dropped_unread=" + unread
                     + " failed=" + failed
                     + " in_flight=" + inFlight
                     + " spooled=" + spooled
                     + " spool_recovered=" + recovered
+                    + " dropped=" + dropped()
+                    + " dropped_ring_full=" + droppedRingFull
+                    + " dropped_backpressure=" + droppedBackpressure
+                    + " dropped_spool_full=" + droppedSpoolFull
+                    + " dropped_unread=" + droppedUnread
+                    + " dropped_reopen=" + droppedReopen
+                    + " in_ring=" + inRing
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes
                     + " reopens=" + reopens

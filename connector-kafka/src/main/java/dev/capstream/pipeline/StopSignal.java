@@ -29,7 +29,9 @@ public final class StopSignal {
      * @param maxDurationMillis stop after this long (0 = no limit)
      */
     public static StopSignal after(long maxFrames, long maxDurationMillis) {
-        long deadline = maxDurationMillis <= 0 ? Long.MAX_VALUE : System.nanoTime() + maxDurationMillis * 1_000_000L;
+        // Saturating: a duration of centuries means "no deadline", never an overflow into the past.
+        long durationNanos = maxDurationMillis > Long.MAX_VALUE / 4_000_000L ? Long.MAX_VALUE / 4 : maxDurationMillis * 1_000_000L;
+        long deadline = maxDurationMillis <= 0 ? Long.MAX_VALUE : System.nanoTime() + durationNanos;
         return new StopSignal(maxFrames, deadline);
     }
 

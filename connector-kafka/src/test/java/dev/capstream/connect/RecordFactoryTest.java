@@ -6,6 +6,7 @@ import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.afpacket.AfPacket;
+import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.records.CapturedFrameEncoder;
@@ -41,7 +42,7 @@ class RecordFactoryTest {
 
     @Test
     void aFrameBecomesAStructWithTheEncodedValuesAndAnOffsetForGapDetection() {
-        FrameCursor block = AfPacket.syntheticBlock(3, 200).get();
+        FrameCursor block = AfPacket.syntheticBlock(3, i -> TestFrames.udp(200, i)).get();
         CapturedFrameEncoder encoder = new CapturedFrameEncoder("hostA", SPLIT.id(), "eth0", 1);
         WireFormat.Header framing = new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
         RecordFactory factory = new RecordFactory(CapturedFrame.getClassSchema(), ValueFormat.STRUCT, RecordKeying.FLOW,
@@ -74,7 +75,7 @@ class RecordFactoryTest {
 
     @Test
     void theBytesFastPathPassesTheEncodedValueThroughAndStillReadsTheOffset() {
-        FrameCursor block = AfPacket.syntheticBlock(1, 100).get();
+        FrameCursor block = AfPacket.syntheticBlock(1, i -> TestFrames.udp(100, i)).get();
         block.next();
         CapturedFrameEncoder encoder = new CapturedFrameEncoder("h", SPLIT.id(), "eth0", 1);
         EncodeBuffer buffer = new EncodeBuffer();

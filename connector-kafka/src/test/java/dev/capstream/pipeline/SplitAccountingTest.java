@@ -22,18 +22,55 @@ class SplitAccountingTest {
     }
 
     @Test
-    void whatTheKernelSawButWasNotReadIsDroppedByReason() {
+    void framesStillInTheRingAreAGaugeWhileRunningNeverADrop() {
         SplitAccounting a = new SplitAccounting("afpacket:eth0");
         a.countRead(90, 9000);
-        // tp_packets includes tp_drops: 100 seen = 90 read + 4 dropped (ring full) + 6 still unread
+        // tp_packets includes tp_drops: 100 seen = 90 read + 4 dropped (ring full) + 6 still in the ring
         a.updateKernel(new CaptureStats(100, 4, 1, 90, 9000), false);
         SplitAccounting.Snapshot s = a.snapshot();
         assertThat(s.droppedRingFull()).isEqualTo(4);
-        assertThat(s.unread()).isEqualTo(6);
-        assertThat(s.dropped()).isEqualTo(10);
-        assertThat(s.kernelSeen()).isEqualTo(s.read() + s.dropped());
-        assertThat(s.toKeyValues()).contains("captured=90 ").contains("dropped=10 ")
-                .contains("dropped_ring_full=4 ").contains("kernel_freezes=1");
+        assertThat(s.inRing()).isEqualTo(6);
+        assertThat(s.droppedUnread()).isZero();
+        assertThat(s.dropped()).isEqualTo(4);
+        assertThat(s.kernelSeen()).isEqualTo(s.read() + s.dropped() + s.inRing());
+        assertThat(s.toKeyValues()).contains("captured=90 ").contains("dropped=4 ").contains("in_ring=6 ")
+                .contains("dropped_ring_full=4 ").contains("dropped_unread=0 ").contains("kernel_freezes=1");
+
+        // The reader catches up: the ring empties, and no drop count is taken back.
+        a.countRead(6, 600);
+        SplitAccounting.Snapshot later = a.snapshot();
+        assertThat(later.inRing()).isZero();
+        assertThat(later.dropped()).isEqualTo(4);
+    }
+
+    @Test
+    void whatTheRingHeldAtStopBecomesDroppedUnreadAndLaterKernelCountsAreNotTaken() {
+        SplitAccounting a = new SplitAccounting("afpacket:eth0");
+        a.countRead(90, 9000);
+        a.updateKernel(new CaptureStats(100, 4, 1, 90, 9000, 1, 20, 7), false);
+        a.markStopped();
+        a.updateKernel(new CaptureStats(150, 4, 1, 90, 9000, 1, 20, 7), false);
+        SplitAccounting.Snapshot s = a.snapshot();
+        assertThat(s.inRing()).isZero();
+        assertThat(s.droppedUnread()).isEqualTo(6);
+        assertThat(s.kernelSeen()).isEqualTo(100);
+        assertThat(s.kernelSeen()).as("kernel_seen = captured + dropped at stop").isEqualTo(s.read() + s.dropped());
+        assertThat(s.droppedReopen()).as("the interface's count, outside kernel_seen").isEqualTo(7);
+    }
+
+    @Test
+    void anAcknowledgementThatOutrunsTheReadCountNeverMakesCapturedRunBackwards() {
+        SplitAccounting a = new SplitAccounting("afpacket:eth0");
+        a.countRead(10, 100);
+        // The producer acknowledged a record before the capture thread counted it as read.
+        a.countDelivered(12, 120);
+        SplitAccounting.Snapshot early = a.snapshot();
+        assertThat(early.read()).isEqualTo(12);
+        assertThat(early.inFlight()).isZero();
+        a.countRead(2, 20);
+        SplitAccounting.Snapshot s = a.snapshot();
+        assertThat(s.read()).isEqualTo(12);
+        assertThat(s.read()).isEqualTo(s.delivered() + s.failed() + s.inFlight());
     }
 
     @Test

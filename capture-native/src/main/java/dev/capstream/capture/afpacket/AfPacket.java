@@ -41,7 +41,8 @@ public final class AfPacket {
     }
 
     /**
-     * A TPACKET_V3 block of {@code frames} test frames of {@code frameSize} bytes, laid out in memory
+     * A TPACKET_V3 block of {@code frames} frames ({@code frameAt.apply(i)} gives frame i's bytes, from
+     * 1 to 65535, as an Ethernet header onwards), laid out in memory
      * as the kernel lays out a ring block, walked by the same cursor a live reader hands out. Each
      * {@code get()} rewinds the cursor to before the first frame.
      *
@@ -49,8 +50,9 @@ public final class AfPacket {
      * thousands of iterations interpreted while it compiles it, which on a live link costs the first
      * frames several times what the compiled loop does.
      */
-    public static java.util.function.Supplier<dev.capstream.capture.FrameCursor> syntheticBlock(int frames, int frameSize) {
-        return SyntheticBlock.of(frames, frameSize);
+    public static java.util.function.Supplier<dev.capstream.capture.FrameCursor> syntheticBlock(
+            int frames, java.util.function.IntFunction<byte[]> frameAt) {
+        return SyntheticBlock.of(frames, frameAt);
     }
 
     /** Whether this process can open AF_PACKET sockets (Linux, CAP_NET_RAW, native access enabled). */

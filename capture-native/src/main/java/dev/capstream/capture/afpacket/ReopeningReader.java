@@ -20,10 +20,18 @@ import org.slf4j.LoggerFactory;
  * then opens a new socket, ring and fanout membership as soon as the interface is up again (as
  * Suricata's AFPTryReopen does). Each change of state is logged once.
  *
- * <p>The retries back off from {@value #FIRST_RETRY_MILLIS} ms to {@value #MAX_RETRY_MILLIS} ms,
- * so capture resumes well within 2 s of the interface coming back. Statistics carry on across
- * sockets (each closed socket's final counters are kept), and {@link CaptureStats#reopens()} and
- * {@link CaptureStats#recoveryMillis()} make the gap visible. Frames the old ring still held
+ * <p>While it waits it listens to the kernel's link notifications ({@link LinkWatcher}), so it
+ * reopens within milliseconds of the link returning; a slow retry every
+ * {@value #SAFETY_RETRY_MILLIS} ms covers notifications the kernel could not queue. Where rtnetlink
+ * cannot be opened it falls back to retries backing off from {@value #FIRST_RETRY_MILLIS} ms to
+ * {@value #MAX_RETRY_MILLIS} ms.
+ *
+ * <p>Statistics carry on across sockets (each closed socket's final counters are kept), and
+ * {@link CaptureStats#reopens()} and {@link CaptureStats#recoveryMillis()} make the gap visible.
+ * What the interface received while no socket was open is {@link CaptureStats#reopenDrops()}: its
+ * rx_packets when the new socket is open, less its rx_packets when the old one was lost (zero for a
+ * recreated interface) and less what the new socket has already counted. The interface's counter
+ * covers every fanout member, so member 0 alone reports it. Frames the old ring still held
  * unreleased are lost with it and show as {@code kernelPackets - framesRead - kernelDrops}.
  */
 final class ReopeningReader implements SplitReader {
@@ -32,6 +40,7 @@ final class ReopeningReader implements SplitReader {
 
     static final long FIRST_RETRY_MILLIS = 25;
     static final long MAX_RETRY_MILLIS = 400;
+    static final long SAFETY_RETRY_MILLIS = 1000;
 
     private final SplitAddress.AfPacket address;
     private final Supplier<AfPacketReader> opener;
@@ -43,6 +52,7 @@ final class ReopeningReader implements SplitReader {
     private CaptureStats closedSockets = CaptureStats.EMPTY;
     private long reopens;
     private long recoveryNanos;
+    private long reopenDrops;
     private volatile boolean closed;
 
     // Owned by the polling thread.
@@ -51,6 +61,9 @@ final class ReopeningReader implements SplitReader {
     private long retryMillis;
     private String lastProblem;
     private volatile int interfaceIndex;
+    private volatile LinkWatcher watcher;
+    // The interface as the kernel described it when the socket was lost; null when it was gone.
+    private LinkWatcher.Link linkAtLoss;
 
     ReopeningReader(AfPacketReader first, Supplier<AfPacketReader> opener) {
         this.address = (SplitAddress.AfPacket) first.address();
@@ -126,6 +139,9 @@ final class ReopeningReader implements SplitReader {
         nextAttemptNanos = lostAtNanos;
         retryMillis = FIRST_RETRY_MILLIS;
         lastProblem = null;
+        // Subscribe before looking at the link, so a change between the two is not missed.
+        watcher = openWatcher();
+        linkAtLoss = queryLink();
         LOG.warn("capture on {} lost its socket: {}; reopening as soon as {} is up again", address,
                 cause.getMessage(), address.interfaceName());
     }
@@ -134,11 +150,8 @@ final class ReopeningReader implements SplitReader {
     private AfPacketReader tryReopen(long deadline) {
         long now = System.nanoTime();
         if (now < nextAttemptNanos) {
-            long wait = Math.min(nextAttemptNanos, deadline) - now;
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            if (System.nanoTime() < nextAttemptNanos || closed) {
+            boolean linkChanged = awaitLinkChange(Math.min(nextAttemptNanos, deadline) - now);
+            if (closed || (!linkChanged && System.nanoTime() < nextAttemptNanos)) {
                 return null;
             }
         }
@@ -161,11 +174,14 @@ final class ReopeningReader implements SplitReader {
                 LOG.info("capture on {} is waiting: {}", address, problem);
                 lastProblem = problem;
             }
-            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
+            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                    watcher != null ? SAFETY_RETRY_MILLIS : retryMillis);
             retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
             return null;
         }
         long downNanos = System.nanoTime() - lostAtNanos;
+        long missed = framesMissedInGap(reader);
+        closeWatcher();
         synchronized (lock) {
             if (closed) {
                 reader.close();
@@ -174,11 +190,77 @@ final class ReopeningReader implements SplitReader {
             current = reader;
             reopens++;
             recoveryNanos += downNanos;
+            reopenDrops += missed;
         }
         interfaceIndex = reader.interfaceIndex();
-        LOG.warn("capture on {} resumed after {} ms (ifindex {}, reopen #{})", address,
-                TimeUnit.NANOSECONDS.toMillis(downNanos), reader.interfaceIndex(), reopens);
+        LOG.warn("capture on {} resumed after {} ms (ifindex {}, reopen #{}, {} frames arrived with no socket open)",
+                address, TimeUnit.NANOSECONDS.toMillis(downNanos), reader.interfaceIndex(), reopens, missed);
         return reader;
+    }
+
+    /** Waits for a link notification about the interface, or the whole wait without a watcher. */
+    private boolean awaitLinkChange(long waitNanos) {
+        if (waitNanos <= 0) {
+            return false;
+        }
+        if (watcher == null) {
+            LockSupport.parkNanos(waitNanos);
+            return false;
+        }
+        try {
+            return watcher.awaitChange(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+        } catch (CaptureException e) {
+            LOG.info("link notifications for {} failed ({}); retrying on a timer instead", address, e.getMessage());
+            closeWatcher();
+            return false;
+        }
+    }
+
+    /**
+     * What the interface received while no socket was open: its receive counter now, less its
+     * counter when the old socket was lost (a recreated interface starts from zero), less what
+     * the new socket has counted since it was bound. Frames arriving between the two reads below
+     * (microseconds) are the tolerance.
+     */
+    private long framesMissedInGap(AfPacketReader reader) {
+        if (address.member() != 0) {
+            return 0;
+        }
+        LinkWatcher.Link now = queryLink();
+        if (now == null || now.rxPackets() < 0) {
+            return 0;
+        }
+        long seenByNewSocket = reader.stats().kernelPackets();
+        LinkWatcher.Link before = linkAtLoss;
+        long base = before != null && before.index() == now.index() && before.rxPackets() >= 0 ? before.rxPackets() : 0;
+        return Math.max(0, now.rxPackets() - base - seenByNewSocket);
+    }
+
+    private LinkWatcher openWatcher() {
+        try {
+            return LinkWatcher.watch(address.interfaceName());
+        } catch (CaptureException e) {
+            LOG.info("cannot listen to link notifications for {} ({}); retrying on a timer instead", address, e.getMessage());
+            return null;
+        }
+    }
+
+    private LinkWatcher.Link queryLink() {
+        try {
+            return LinkWatcher.query(address.interfaceName());
+        } catch (CaptureException e) {
+            LOG.info("cannot read the counters of {} ({}); frames missed while reopening are not counted", address,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private void closeWatcher() {
+        LinkWatcher w = watcher;
+        watcher = null;
+        if (w != null) {
+            w.close();
+        }
     }
 
     @Override
@@ -196,7 +278,7 @@ final class ReopeningReader implements SplitReader {
             CaptureStats live = reader == null ? CaptureStats.EMPTY : reader.stats();
             long recovering = reader == null && !closed && lostAtNanos != 0 ? System.nanoTime() - lostAtNanos : 0;
             return closedSockets.plus(live).plus(new CaptureStats(0, 0, 0, 0, 0, reopens,
-                    TimeUnit.NANOSECONDS.toMillis(recoveryNanos + recovering)));
+                    TimeUnit.NANOSECONDS.toMillis(recoveryNanos + recovering), reopenDrops));
         }
     }
 
@@ -214,6 +296,7 @@ final class ReopeningReader implements SplitReader {
                 current = null;
             }
         }
+        closeWatcher();
     }
 
     @Override

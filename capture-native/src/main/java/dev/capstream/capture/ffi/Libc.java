@@ -61,6 +61,7 @@ public final class Libc {
     static final MethodHandle open = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle setns = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle send = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT));
+    static final MethodHandle recv = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT));
     static final MethodHandle getpagesize = downcall("getpagesize", FunctionDescriptor.of(JAVA_INT));
     // ioctl(int, unsigned long, ...): the third argument is variadic, and capstream only passes pointers.
     static final MethodHandle ioctl = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
@@ -309,6 +310,40 @@ public final class Libc {
             throw fail("send", context, st);
         }
         return n;
+    }
+
+    /**
+     * {@code recv(2)} into {@code buffer}; returns the bytes received, or -1 when the call would
+     * block (EAGAIN, with MSG_DONTWAIT or a non-blocking socket) or a signal interrupted it (EINTR).
+     * A netlink socket whose receive queue overflowed reports ENOBUFS, which is thrown like any
+     * other errno for the caller to compare with {@link #isNoBufferSpace}.
+     */
+    public static long recv(int fd, MemorySegment buffer, int flags, String context) {
+        MemorySegment st = state();
+        long n;
+        try {
+            n = (long) recv.invokeExact(st, fd, buffer, buffer.byteSize(), flags);
+        } catch (Throwable t) {
+            throw unexpected("recv", t);
+        }
+        if (n < 0) {
+            int e = errno(st);
+            if (e == Errno.EAGAIN || e == Errno.EINTR) {
+                return -1;
+            }
+            throw fail("recv", context, st);
+        }
+        return n;
+    }
+
+    /** Whether a failed call reported ENOBUFS (a netlink socket lost notifications it had no room for). */
+    public static boolean isNoBufferSpace(NativeCallException e) {
+        return e.errno() == Errno.ENOBUFS;
+    }
+
+    /** Whether an errno (e.g. a netlink error reply's) says the interface does not exist (ENODEV). */
+    public static boolean isNoSuchDevice(int errno) {
+        return errno == Errno.ENODEV;
     }
 
     /**

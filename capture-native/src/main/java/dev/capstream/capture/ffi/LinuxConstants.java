@@ -46,6 +46,7 @@ public final class LinuxConstants {
 
     /** /sys/class/net/IF/flags bits. */
     public static final int IFF_UP = 0x1;
+    public static final int IFF_RUNNING = 0x40;
     public static final int IFF_PROMISC = 0x100;
     /** tpacket_req3.tp_feature_req_word: have the kernel fill tp_rxhash. */
     public static final int TP_FT_REQ_FILL_RXHASH = 0x1;
@@ -81,6 +82,27 @@ public final class LinuxConstants {
     public static final int CLONE_NEWNET = 0x40000000;
 
     public static final int ETH_P_8021Q = 0x8100;
+
+    // rtnetlink (<linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>): link notifications and link counters.
+    public static final int AF_NETLINK = 16;
+    public static final int NETLINK_ROUTE = 0;
+    /** sockaddr_nl.nl_groups bit for link notifications (RTNLGRP_LINK as a legacy group mask). */
+    public static final int RTMGRP_LINK = 1;
+    public static final int NLMSG_ERROR = 2;
+    public static final int NLMSG_DONE = 3;
+    public static final int RTM_NEWLINK = 16;
+    public static final int RTM_DELLINK = 17;
+    public static final int RTM_GETLINK = 18;
+    public static final int NLM_F_REQUEST = 1;
+    public static final int IFLA_IFNAME = 3;
+    public static final int IFLA_STATS64 = 23;
+    /** NLMSG_ALIGNTO and RTA_ALIGNTO: netlink messages and attributes start at multiples of 4. */
+    public static final int NETLINK_ALIGNMENT = 4;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    public static int netlinkAlign(int x) {
+        return (x + NETLINK_ALIGNMENT - 1) & -NETLINK_ALIGNMENT;
+    }
 
     public static int tpacketAlign(int x) {
         return (x + TPACKET_ALIGNMENT - 1) & -TPACKET_ALIGNMENT;

@@ -225,6 +225,81 @@ public final class StructLayouts {
 
     public static final VarHandle IFREQ_DATA = handle(IFREQ, "ifr_data");
 
+    // struct sockaddr_nl (<linux/netlink.h>): binds a NETLINK_ROUTE socket, nl_groups selects notifications.
+    public static final StructLayout SOCKADDR_NL = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("nl_family"),
+            JAVA_SHORT.withName("nl_pad"),
+            JAVA_INT.withName("nl_pid"),
+            JAVA_INT.withName("nl_groups"))
+            .withName("sockaddr_nl");
+
+    public static final VarHandle NL_FAMILY = handle(SOCKADDR_NL, "nl_family");
+    public static final VarHandle NL_GROUPS = handle(SOCKADDR_NL, "nl_groups");
+
+    // struct nlmsghdr (<linux/netlink.h>): starts every netlink message.
+    public static final StructLayout NLMSGHDR = MemoryLayout.structLayout(
+            JAVA_INT.withName("nlmsg_len"),
+            JAVA_SHORT.withName("nlmsg_type"),
+            JAVA_SHORT.withName("nlmsg_flags"),
+            JAVA_INT.withName("nlmsg_seq"),
+            JAVA_INT.withName("nlmsg_pid"))
+            .withName("nlmsghdr");
+
+    public static final VarHandle NLMSG_LEN = handle(NLMSGHDR, "nlmsg_len");
+    public static final VarHandle NLMSG_TYPE = handle(NLMSGHDR, "nlmsg_type");
+    public static final VarHandle NLMSG_FLAGS = handle(NLMSGHDR, "nlmsg_flags");
+    public static final VarHandle NLMSG_SEQ = handle(NLMSGHDR, "nlmsg_seq");
+
+    // struct nlmsgerr (<linux/netlink.h>): the payload of NLMSG_ERROR, a negative errno (0 = ack).
+    public static final StructLayout NLMSGERR = MemoryLayout.structLayout(
+            JAVA_INT.withName("error"),
+            NLMSGHDR.withName("msg"))
+            .withName("nlmsgerr");
+
+    public static final VarHandle NLMSGERR_ERROR = handle(NLMSGERR, "error");
+
+    // struct ifinfomsg (<linux/rtnetlink.h>): the fixed part of RTM_NEWLINK/RTM_DELLINK/RTM_GETLINK.
+    public static final StructLayout IFINFOMSG = MemoryLayout.structLayout(
+            JAVA_BYTE.withName("ifi_family"),
+            JAVA_BYTE.withName("__ifi_pad"),
+            JAVA_SHORT.withName("ifi_type"),
+            JAVA_INT.withName("ifi_index"),
+            JAVA_INT.withName("ifi_flags"),
+            JAVA_INT.withName("ifi_change"))
+            .withName("ifinfomsg");
+
+    public static final VarHandle IFI_INDEX = handle(IFINFOMSG, "ifi_index");
+    public static final VarHandle IFI_FLAGS = handle(IFINFOMSG, "ifi_flags");
+
+    // struct rtattr (<linux/rtnetlink.h>): the header of each IFLA_* attribute after the ifinfomsg.
+    public static final StructLayout RTATTR = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("rta_len"),
+            JAVA_SHORT.withName("rta_type"))
+            .withName("rtattr");
+
+    public static final VarHandle RTA_LEN = handle(RTATTR, "rta_len");
+    public static final VarHandle RTA_TYPE = handle(RTATTR, "rta_type");
+
+    // struct rtnl_link_stats64 (<linux/if_link.h>): IFLA_STATS64. capstream reads the receive side only;
+    // the rest is named so the size matches the header (200 bytes since rx_otherhost_dropped, 6.0).
+    public static final StructLayout RTNL_LINK_STATS64 = MemoryLayout.structLayout(
+            JAVA_LONG.withName("rx_packets"),
+            JAVA_LONG.withName("tx_packets"),
+            JAVA_LONG.withName("rx_bytes"),
+            JAVA_LONG.withName("tx_bytes"),
+            JAVA_LONG.withName("rx_errors"),
+            JAVA_LONG.withName("tx_errors"),
+            JAVA_LONG.withName("rx_dropped"),
+            JAVA_LONG.withName("tx_dropped"),
+            JAVA_LONG.withName("multicast"),
+            JAVA_LONG.withName("collisions"),
+            MemoryLayout.sequenceLayout(13, JAVA_LONG).withName("error_details"),
+            JAVA_LONG.withName("rx_nohandler"),
+            JAVA_LONG.withName("rx_otherhost_dropped"))
+            .withName("rtnl_link_stats64");
+
+    public static final VarHandle LINK_RX_PACKETS = handle(RTNL_LINK_STATS64, "rx_packets");
+
     /** Byte offset of a (nested) field, for tests and for slicing. */
     public static long offsetOf(GroupLayout layout, String... path) {
         return layout.byteOffset(elements(path));

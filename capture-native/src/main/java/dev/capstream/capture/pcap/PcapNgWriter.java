@@ -47,8 +47,19 @@ public final class PcapNgWriter implements AutoCloseable {
             return new PcapNgWriter(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create pcapng file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create pcapng file " + file + ": " + why(e, file), e);
         }
+    }
+
+    /** The cause in words: NIO's own messages for these are just the path again. */
+    private static String why(IOException e, Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "directory " + parent + " does not exist";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
     }
 
     /**

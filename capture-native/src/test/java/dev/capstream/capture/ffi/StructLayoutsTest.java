@@ -176,4 +176,55 @@ class StructLayoutsTest {
         assertThat(offsetOf(i, "ifr_name")).isEqualTo(0);
         assertThat(offsetOf(i, "ifr_data")).isEqualTo(16);
     }
+
+    @Test
+    void netlinkHeadersMatchTheKernelAbi() {
+        GroupLayout nl = StructLayouts.SOCKADDR_NL;
+        assertThat(nl.byteSize()).isEqualTo(12);
+        assertThat(nl.byteAlignment()).isEqualTo(4);
+        assertThat(offsetOf(nl, "nl_family")).isEqualTo(0);
+        assertThat(offsetOf(nl, "nl_pad")).isEqualTo(2);
+        assertThat(offsetOf(nl, "nl_pid")).isEqualTo(4);
+        assertThat(offsetOf(nl, "nl_groups")).isEqualTo(8);
+
+        GroupLayout h = StructLayouts.NLMSGHDR;
+        assertThat(h.byteSize()).isEqualTo(16);
+        assertThat(h.byteAlignment()).isEqualTo(4);
+        assertThat(offsetOf(h, "nlmsg_len")).isEqualTo(0);
+        assertThat(offsetOf(h, "nlmsg_type")).isEqualTo(4);
+        assertThat(offsetOf(h, "nlmsg_flags")).isEqualTo(6);
+        assertThat(offsetOf(h, "nlmsg_seq")).isEqualTo(8);
+        assertThat(offsetOf(h, "nlmsg_pid")).isEqualTo(12);
+
+        GroupLayout e = StructLayouts.NLMSGERR;
+        assertThat(e.byteSize()).isEqualTo(20);
+        assertThat(offsetOf(e, "error")).isEqualTo(0);
+        assertThat(offsetOf(e, "msg")).isEqualTo(4);
+    }
+
+    @Test
+    void rtnetlinkLinkStructsMatchTheKernelAbi() {
+        GroupLayout i = StructLayouts.IFINFOMSG;
+        assertThat(i.byteSize()).isEqualTo(16);
+        assertThat(i.byteAlignment()).isEqualTo(4);
+        assertThat(offsetOf(i, "ifi_family")).isEqualTo(0);
+        assertThat(offsetOf(i, "ifi_type")).isEqualTo(2);
+        assertThat(offsetOf(i, "ifi_index")).isEqualTo(4);
+        assertThat(offsetOf(i, "ifi_flags")).isEqualTo(8);
+        assertThat(offsetOf(i, "ifi_change")).isEqualTo(12);
+
+        GroupLayout a = StructLayouts.RTATTR;
+        assertThat(a.byteSize()).isEqualTo(4);
+        assertThat(offsetOf(a, "rta_len")).isEqualTo(0);
+        assertThat(offsetOf(a, "rta_type")).isEqualTo(2);
+
+        GroupLayout s = StructLayouts.RTNL_LINK_STATS64;
+        assertThat(s.byteSize()).isEqualTo(200);
+        assertThat(s.byteAlignment()).isEqualTo(8);
+        assertThat(offsetOf(s, "rx_packets")).isEqualTo(0);
+        assertThat(offsetOf(s, "rx_bytes")).isEqualTo(16);
+        assertThat(offsetOf(s, "rx_dropped")).isEqualTo(48);
+        assertThat(offsetOf(s, "rx_nohandler")).isEqualTo(184);
+        assertThat(offsetOf(s, "rx_otherhost_dropped")).isEqualTo(192);
+    }
 }

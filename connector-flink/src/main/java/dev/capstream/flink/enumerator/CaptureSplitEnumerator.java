@@ -1,6 +1,8 @@
 package dev.capstream.flink.enumerator;
 
 import dev.capstream.flink.split.CaptureSplit;
+import dev.capstream.flink.split.LocalHost;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.source.ReaderInfo;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -18,13 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands capture splits to readers. A live split goes only to a reader whose location (the task
- * manager's host, {@link ReaderInfo#getLocation()}) is the split's host, since a ring can only be
- * opened on the machine that owns the interface; until such a reader registers, the split waits,
- * and the enumerator says so in the log once per change of reason. A file split goes to whichever
- * reader holds the fewest splits. Among several readers on the right host, the least loaded wins,
- * so fanout members spread over a host's subtasks; for that, nothing is assigned before every
- * subtask's reader has registered.
+ * Hands capture splits to readers. A live split goes only to a reader on the split's host, since a
+ * ring can only be opened on the machine that owns the interface. A reader's host is its location
+ * ({@link ReaderInfo#getLocation()}, the task manager's {@code taskmanager.host}), or this machine's
+ * name when the location is empty: a task manager that shares the job manager's RPC service (a
+ * local MiniCluster) reports none, and runs in this very process.
+ *
+ * <p>A source that names its hosts has its live splits made up front; a split whose host has no
+ * reader waits, logged at WARN once per change, and fails the job once it has waited the host wait
+ * timeout. A source that names no hosts gets its live splits made per reader host as readers
+ * register, so it captures wherever its readers run. A file split goes to whichever reader holds the
+ * fewest splits. Among several readers on the right host, the least loaded wins, so fanout members
+ * spread over a host's subtasks; for that, nothing is assigned before every subtask's reader has
+ * registered.
  *
  * <p>A bounded source (files only) tells each reader that no more splits will come once none are
  * pending, so the job finishes when the files are read. Runs in the coordinator thread only.
@@ -34,30 +43,53 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSplitEnumerator.class);
 
     private final SplitEnumeratorContext<CaptureSplit> context;
-    private final boolean bounded;
+    private final EnumeratorSettings settings;
+    private final LongSupplier nanoClock;
+    private final String localHost;
     private final Map<String, CaptureSplit> pending = new LinkedHashMap<>();
+    private final Set<String> hostsWithSplits = new HashSet<>();
     private final Map<Integer, Integer> assignedCount = new HashMap<>();
     private final Map<String, String> lastWaitReason = new HashMap<>();
+    private final Map<String, Long> waitingSince = new HashMap<>();
     private final Set<Integer> toldNoMoreSplits = new HashSet<>();
     private String lastGlobalWait;
 
     /**
-     * @param splits the splits to hand out: all of the source's on a fresh start, the checkpointed
-     *     pending ones on a restore
-     * @param bounded whether the source is bounded (readers are told when no more splits come)
+     * @param state the splits to hand out (all of the source's up-front splits on a fresh start, the
+     *     checkpointed pending ones on a restore) and the hosts whose splits are already made
      */
+    public CaptureSplitEnumerator(SplitEnumeratorContext<CaptureSplit> context, CaptureEnumeratorState state,
+            EnumeratorSettings settings) {
+        this(context, state, settings, System::nanoTime, LocalHost.name());
+    }
+
+    /** Splits made up front (files, or live splits of named hosts), with the default host wait. */
     public CaptureSplitEnumerator(SplitEnumeratorContext<CaptureSplit> context, Collection<CaptureSplit> splits,
             boolean bounded) {
+        this(context, new CaptureEnumeratorState(List.copyOf(splits)), EnumeratorSettings.upFront(bounded));
+    }
+
+    CaptureSplitEnumerator(SplitEnumeratorContext<CaptureSplit> context, CaptureEnumeratorState state,
+            EnumeratorSettings settings, LongSupplier nanoClock, String localHost) {
         this.context = context;
-        this.bounded = bounded;
-        for (CaptureSplit split : splits) {
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.localHost = localHost;
+        for (CaptureSplit split : state.pending()) {
             pending.put(split.splitId(), split);
         }
+        hostsWithSplits.addAll(state.hostsWithSplits());
     }
 
     @Override
     public void start() {
-        LOG.info("capture source: {} split(s) to assign{}", pending.size(), bounded ? " (bounded: pcap files)" : "");
+        LOG.info("capture source: {} split(s) to assign{}", pending.size(),
+                settings.bounded() ? " (bounded: pcap files)"
+                        : settings.splitsPerHost() != null ? ", and the live splits of every host a reader runs on" : "");
+        if (!settings.bounded() && settings.splitsPerHost() == null) {
+            long period = Math.clamp(settings.hostWaitTimeout().toMillis() / 10, 100, 5_000);
+            context.callAsync(() -> null, (ignored, error) -> failOnSplitsWaitingTooLong(), period, period);
+        }
         assignPending();
     }
 
@@ -82,18 +114,23 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
     @Override
     public void addReader(int subtaskId) {
         ReaderInfo info = context.registeredReaders().get(subtaskId);
-        LOG.info("capture source: reader {} registered on host '{}'", subtaskId,
-                info == null ? "?" : info.getLocation());
+        LOG.info("capture source: reader {} registered on host '{}'", subtaskId, info == null ? "?" : hostOf(info));
         assignPending();
     }
 
     @Override
     public CaptureEnumeratorState snapshotState(long checkpointId) {
-        return new CaptureEnumeratorState(new ArrayList<>(pending.values()));
+        return new CaptureEnumeratorState(new ArrayList<>(pending.values()), hostsWithSplits);
     }
 
     @Override
     public void close() {
+    }
+
+    /** The host a reader runs on: its location, or this machine when it reports none (see the class doc). */
+    String hostOf(ReaderInfo reader) {
+        String location = reader.getLocation();
+        return location == null || location.isBlank() ? localHost : location;
     }
 
     private void assignPending() {
@@ -110,6 +147,9 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
             return;
         }
         lastGlobalWait = null;
+        if (settings.splitsPerHost() != null) {
+            makeSplitsOfReaderHosts(readers);
+        }
         var it = pending.values().iterator();
         while (it.hasNext()) {
             CaptureSplit split = it.next();
@@ -120,12 +160,13 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
             }
             it.remove();
             lastWaitReason.remove(split.splitId());
+            waitingSince.remove(split.splitId());
             assignedCount.merge(target, 1, Integer::sum);
             LOG.info("capture source: split {} assigned to reader {} on host '{}'", split.splitId(), target,
-                    readers.get(target).getLocation());
+                    hostOf(readers.get(target)));
             context.assignSplit(split, target);
         }
-        if (bounded && pending.isEmpty()) {
+        if (settings.bounded() && pending.isEmpty()) {
             for (Integer reader : readers.keySet()) {
                 if (toldNoMoreSplits.add(reader)) {
                     context.signalNoMoreSplits(reader);
@@ -134,11 +175,38 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         }
     }
 
+    /**
+     * Without named hosts: makes the live splits of each reader host that has none yet, and drops
+     * pending splits of a host no reader runs on any more (its task manager went away; the readers
+     * capture where they are now).
+     */
+    private void makeSplitsOfReaderHosts(Map<Integer, ReaderInfo> readers) {
+        Set<String> readerHosts = new TreeSet<>();
+        readers.values().forEach(r -> readerHosts.add(hostOf(r).toLowerCase(Locale.ROOT)));
+        var it = pending.values().iterator();
+        while (it.hasNext()) {
+            CaptureSplit split = it.next();
+            if (split.kind() == CaptureSplit.Kind.LIVE && !readerHosts.contains(split.host().toLowerCase(Locale.ROOT))) {
+                LOG.info("capture source: split {} dropped: no reader runs on its host any more", split.splitId());
+                it.remove();
+                hostsWithSplits.remove(split.host().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (ReaderInfo reader : readers.values()) {
+            String host = hostOf(reader);
+            if (hostsWithSplits.add(host.toLowerCase(Locale.ROOT))) {
+                List<CaptureSplit> made = settings.splitsPerHost().splitsOf(host);
+                LOG.info("capture source: {} live split(s) made for host '{}'", made.size(), host);
+                made.forEach(s -> pending.put(s.splitId(), s));
+            }
+        }
+    }
+
     private Integer chooseReader(CaptureSplit split, Map<Integer, ReaderInfo> readers) {
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (ReaderInfo reader : readers.values()) {
-            if (split.kind() == CaptureSplit.Kind.LIVE && !sameHost(split.host(), reader.getLocation())) {
+            if (split.kind() == CaptureSplit.Kind.LIVE && !sameHost(split.host(), hostOf(reader))) {
                 continue;
             }
             int load = assignedCount.getOrDefault(reader.getSubtaskId(), 0);
@@ -150,21 +218,52 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         return best;
     }
 
-    static boolean sameHost(String splitHost, String readerLocation) {
-        return readerLocation != null && splitHost.toLowerCase(Locale.ROOT).equals(readerLocation.toLowerCase(Locale.ROOT));
+    static boolean sameHost(String splitHost, String readerHost) {
+        return readerHost != null && splitHost.toLowerCase(Locale.ROOT).equals(readerHost.toLowerCase(Locale.ROOT));
     }
 
     private void logWaiting(CaptureSplit split, Map<Integer, ReaderInfo> readers) {
-        String reason;
-        {
-            Set<String> hosts = new TreeSet<>();
-            readers.values().forEach(r -> hosts.add("'" + r.getLocation() + "'"));
-            reason = "no reader runs on host '" + split.host() + "'; readers are on " + hosts
-                    + " (a live split can only be read on its own host: run a task manager there, and make sure"
-                    + " the name matches the location Flink reports for it, i.e. taskmanager.host)";
-        }
+        waitingSince.putIfAbsent(split.splitId(), nanoClock.getAsLong());
+        String reason = "no reader runs on host '" + split.host() + "'; readers are on " + readerHosts(readers)
+                + " (a live split can only be read on its own host: run a task manager there, and make sure"
+                + " the name matches the location Flink reports for it, i.e. taskmanager.host)";
         if (!reason.equals(lastWaitReason.put(split.splitId(), reason))) {
-            LOG.info("capture source: split {} waits: {}", split.splitId(), reason);
+            LOG.warn("capture source: split {} waits (the job fails if it still waits after {}): {}", split.splitId(),
+                    format(settings.hostWaitTimeout()), reason);
         }
+    }
+
+    private Set<String> readerHosts(Map<Integer, ReaderInfo> readers) {
+        Set<String> hosts = new TreeSet<>();
+        readers.values().forEach(r -> hosts.add("'" + hostOf(r) + "'"));
+        return hosts;
+    }
+
+    /**
+     * Fails the job (an exception thrown in the coordinator thread does) when a split has waited for
+     * a reader on its host for longer than the host wait timeout.
+     *
+     * @throws IllegalStateException naming the hosts without a reader and the hosts readers run on
+     */
+    void failOnSplitsWaitingTooLong() {
+        long now = nanoClock.getAsLong();
+        Set<String> missing = new TreeSet<>();
+        for (Map.Entry<String, Long> wait : waitingSince.entrySet()) {
+            CaptureSplit split = pending.get(wait.getKey());
+            if (split != null && now - wait.getValue() >= settings.hostWaitTimeout().toNanos()) {
+                missing.add("'" + split.host() + "'");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("capture source: no reader ran on host(s) " + missing + " within "
+                    + "'hosts.wait-timeout' (" + format(settings.hostWaitTimeout()) + "); readers are on "
+                    + readerHosts(context.registeredReaders()) + ". A live split is read only on its own host: name"
+                    + " the hosts as Flink reports their task managers (taskmanager.host), or leave 'hosts' unset"
+                    + " to capture on every host a reader runs on");
+        }
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

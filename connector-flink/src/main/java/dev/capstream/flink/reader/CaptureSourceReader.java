@@ -1,6 +1,7 @@
 package dev.capstream.flink.reader;
 
 import dev.capstream.flink.split.CaptureSplit;
+import dev.capstream.flink.split.LocalHost;
 import dev.capstream.records.AvroTrust;
 import java.util.Map;
 import org.apache.flink.api.connector.source.SourceReaderContext;

@@ -57,13 +57,14 @@ public abstract class AbstractCaptureSource<T>
     @Override
     public SplitEnumerator<CaptureSplit, CaptureEnumeratorState> createEnumerator(
             SplitEnumeratorContext<CaptureSplit> context) {
-        return new CaptureSplitEnumerator(context, spec.splits(), spec.bounded());
+        return new CaptureSplitEnumerator(context, new CaptureEnumeratorState(spec.splits()),
+                spec.enumeratorSettings());
     }
 
     @Override
     public SplitEnumerator<CaptureSplit, CaptureEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<CaptureSplit> context, CaptureEnumeratorState checkpoint) {
-        return new CaptureSplitEnumerator(context, checkpoint.pending(), spec.bounded());
+        return new CaptureSplitEnumerator(context, checkpoint, spec.enumeratorSettings());
     }
 
     @Override

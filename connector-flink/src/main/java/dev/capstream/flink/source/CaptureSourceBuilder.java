@@ -19,7 +19,8 @@ import org.apache.flink.configuration.ReadableConfig;
  * mistake fails the job's construction with a message naming the option, not a task at runtime.
  *
  * <pre>{@code
- * CaptureSource live = CaptureSource.builder()
+ * CaptureSource anywhere = CaptureSource.builder().interfaces("eth0").fanoutMembers(2).build();
+ * CaptureSource probes = CaptureSource.builder()
  *         .hosts("probe-1", "probe-2").interfaces("eth0").fanoutMembers(2).build();
  * CaptureSource replay = CaptureSource.builder().pcapFiles(Path.of("/data/a.pcapng")).build();
  * }</pre>
@@ -33,9 +34,18 @@ public final class CaptureSourceBuilder {
     CaptureSourceBuilder() {
     }
 
-    /** Capture hosts, as Flink reports their task managers' locations ({@code taskmanager.host}). */
+    /**
+     * Capture hosts, as Flink reports their task managers' locations ({@code taskmanager.host}).
+     * Optional: without it, every host a reader runs on captures the interfaces.
+     */
     public CaptureSourceBuilder hosts(String... hosts) {
         options.set(CaptureSourceOptions.HOSTS, List.of(hosts));
+        return this;
+    }
+
+    /** How long a split of a named host may wait for a reader there before the job fails. */
+    public CaptureSourceBuilder hostsWaitTimeout(Duration timeout) {
+        options.set(CaptureSourceOptions.HOSTS_WAIT_TIMEOUT, timeout);
         return this;
     }
 
@@ -88,6 +98,7 @@ public final class CaptureSourceBuilder {
     /** Sets every {@link CaptureSourceOptions} option present in {@code config} (as the SQL connector does). */
     public CaptureSourceBuilder configure(ReadableConfig config) {
         copy(config, CaptureSourceOptions.HOSTS);
+        copy(config, CaptureSourceOptions.HOSTS_WAIT_TIMEOUT);
         copy(config, CaptureSourceOptions.INTERFACES);
         copy(config, CaptureSourceOptions.FANOUT_MEMBERS);
         copy(config, CaptureSourceOptions.PCAP_FILES);
@@ -127,23 +138,24 @@ public final class CaptureSourceBuilder {
         }
         if (!live && files.isEmpty()) {
             throw new IllegalArgumentException("capture source: nothing to read. Name '"
-                    + CaptureSourceOptions.HOSTS.key() + "' and '" + CaptureSourceOptions.INTERFACES.key()
-                    + "' for live capture, or '" + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
+                    + CaptureSourceOptions.INTERFACES.key() + "' for live capture (on every host a reader runs on,"
+                    + " or only on '" + CaptureSourceOptions.HOSTS.key() + "'), or '"
+                    + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
         }
         if (live) {
             checkLive(hosts, interfaces, members);
         } else {
             checkFiles(files);
         }
-        return new CaptureSourceSpec(hosts, interfaces, members, files, readerSettings());
+        Duration hostWait = options.get(CaptureSourceOptions.HOSTS_WAIT_TIMEOUT);
+        if (hostWait.isNegative() || hostWait.isZero()) {
+            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.HOSTS_WAIT_TIMEOUT.key()
+                    + "' is " + hostWait + ": it must be positive, e.g. 3 min");
+        }
+        return new CaptureSourceSpec(hosts, interfaces, members, files, readerSettings(), hostWait);
     }
 
     private static void checkLive(List<String> hosts, List<String> interfaces, int members) {
-        if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("capture source: interfaces " + interfaces + " are named but no '"
-                    + CaptureSourceOptions.HOSTS.key() + "': name the hosts that own them, as Flink reports their"
-                    + " task managers (taskmanager.host)");
-        }
         if (interfaces.isEmpty()) {
             throw new IllegalArgumentException("capture source: hosts " + hosts + " are named but no '"
                     + CaptureSourceOptions.INTERFACES.key() + "': name the interfaces to capture, e.g. eth0");
@@ -167,6 +179,10 @@ public final class CaptureSourceBuilder {
     private static void checkFiles(List<String> files) {
         noBlanksOrDuplicates(CaptureSourceOptions.PCAP_FILES, files);
         for (String file : files) {
+            if (PcapFileEntries.isGlob(file)) {
+                checkGlob(file);
+                continue;
+            }
             Path path = Path.of(file);
             if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
                 throw new IllegalArgumentException("capture source: pcap file '" + file + "' "
@@ -177,6 +193,23 @@ public final class CaptureSourceBuilder {
                 throw new IllegalArgumentException("capture source: pcap file '" + file
                         + "' is not readable by this user; fix its permissions");
             }
+            if (Files.isDirectory(path) && PcapFileEntries.expand(file).isEmpty()) {
+                throw new IllegalArgumentException("capture source: pcap directory '" + file + "' holds no capture"
+                        + " files (*.pcap, *.pcapng, *.cap): the job would read nothing. Name a directory with"
+                        + " captures in it, or the files themselves");
+            }
+        }
+    }
+
+    private static void checkGlob(String glob) {
+        Path dir = Path.of(glob).getParent() == null ? Path.of(".") : Path.of(glob).getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("capture source: pcap glob '" + glob + "': its directory " + dir
+                    + " does not exist (resolved to " + dir.toAbsolutePath() + "); a glob may only be in the last name");
+        }
+        if (PcapFileEntries.expand(glob).isEmpty()) {
+            throw new IllegalArgumentException("capture source: pcap glob '" + glob + "' matches no file in "
+                    + dir.toAbsolutePath() + ": the job would read nothing. Fix the pattern or the directory");
         }
     }
 

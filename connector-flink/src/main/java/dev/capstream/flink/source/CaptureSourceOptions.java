@@ -3,6 +3,7 @@ package dev.capstream.flink.source;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.flink.enumerator.EnumeratorSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -21,7 +22,14 @@ public final class CaptureSourceOptions {
             .noDefaultValue()
             .withDescription("Capture hosts, as Flink reports their task managers' locations (taskmanager.host)."
                     + " Each host captures every interface in 'interfaces'; a live split is only read on its own host."
-                    + " In SQL: separated by ';'.");
+                    + " Unset: every host a reader runs on captures the interfaces (splits are made per host as"
+                    + " readers register). In SQL: separated by ';'.");
+
+    public static final ConfigOption<Duration> HOSTS_WAIT_TIMEOUT = key("hosts.wait-timeout")
+            .durationType()
+            .defaultValue(EnumeratorSettings.DEFAULT_HOST_WAIT_TIMEOUT)
+            .withDescription("How long a live split of a named host may wait for a reader on that host; then the"
+                    + " job fails, naming the hosts readers run on (a split that waits is logged at WARN at once).");
 
     public static final ConfigOption<List<String>> INTERFACES = key("interfaces")
             .stringType()
@@ -40,8 +48,9 @@ public final class CaptureSourceOptions {
             .asList()
             .noDefaultValue()
             .withDescription("pcap or pcapng files to replay, one split each; makes the source bounded. A directory"
-                    + " stands for the *.pcap, *.pcapng and *.cap files in it when the job starts. Every task manager"
-                    + " must be able to read them. In SQL: separated by ';'.");
+                    + " stands for the *.pcap, *.pcapng and *.cap files in it when the job starts, a glob in the last"
+                    + " name (/data/mon-*.pcapng) for the files it matches; one that matches none is an error. Every"
+                    + " task manager must be able to read them. In SQL: separated by ';'.");
 
     public static final ConfigOption<Double> PCAP_REPLAY_SPEED = key("pcap.replay-speed")
             .doubleType()

@@ -35,6 +35,7 @@ public final class CaptureTableFactory implements DynamicTableSourceFactory {
 
     private static final Set<ConfigOption<?>> OPTIONS = Set.of(
             CaptureSourceOptions.HOSTS,
+            CaptureSourceOptions.HOSTS_WAIT_TIMEOUT,
             CaptureSourceOptions.INTERFACES,
             CaptureSourceOptions.FANOUT_MEMBERS,
             CaptureSourceOptions.PCAP_FILES,

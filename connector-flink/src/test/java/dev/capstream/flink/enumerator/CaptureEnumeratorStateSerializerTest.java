@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CaptureEnumeratorStateSerializerTest {
@@ -35,7 +36,18 @@ class CaptureEnumeratorStateSerializerTest {
     @Test
     void emptyStateRoundTrips() throws IOException {
         CaptureEnumeratorState empty = new CaptureEnumeratorState(List.of());
-        assertThat(SERIALIZER.deserialize(1, SERIALIZER.serialize(empty))).isEqualTo(empty);
+        assertThat(SERIALIZER.deserialize(SERIALIZER.getVersion(), SERIALIZER.serialize(empty))).isEqualTo(empty);
+    }
+
+    @Test
+    void hostsWhoseSplitsAreMadeRoundTrip() throws IOException {
+        CaptureEnumeratorState state = new CaptureEnumeratorState(
+                List.of(CaptureSplit.live("h2", "eth0", 9, 1, 2)), Set.of("h1", "h2"));
+
+        CaptureEnumeratorState back = SERIALIZER.deserialize(SERIALIZER.getVersion(), SERIALIZER.serialize(state));
+
+        assertThat(back).isEqualTo(state);
+        assertThat(back.hostsWithSplits()).containsExactlyInAnyOrder("h1", "h2");
     }
 
     @Test
@@ -45,13 +57,14 @@ class CaptureEnumeratorStateSerializerTest {
         assertThat(state.pending()).containsExactly(
                 CaptureSplit.live("probe-1", "eth0", CaptureSplit.ENGINE_FANOUT_GROUP, 1, 2).resumingAt(42, 7),
                 CaptureSplit.file(Path.of("/data/a.pcapng")).resumingAt(3, 0));
+        assertThat(state.hostsWithSplits()).isEmpty();
     }
 
     @Test
     void unknownVersionIsRefused() {
-        assertThatThrownBy(() -> SERIALIZER.deserialize(2, HexFormat.of().parseHex(V1_TWO_PENDING)))
+        assertThatThrownBy(() -> SERIALIZER.deserialize(3, HexFormat.of().parseHex(V1_TWO_PENDING)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
     }
 
     @Test

@@ -1,9 +1,14 @@
 package dev.capstream.flink.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.capstream.flink.split.CaptureSplit;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
@@ -160,7 +165,8 @@ class CaptureSplitEnumeratorTest {
         CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context, twoMembersOn("h1", "h2"), false);
         context.registerReader(0, "h1");
         enumerator.start();
-        CaptureEnumeratorState checkpoint = CaptureEnumeratorStateSerializer.INSTANCE.deserialize(1,
+        CaptureEnumeratorState checkpoint = CaptureEnumeratorStateSerializer.INSTANCE.deserialize(
+                CaptureEnumeratorStateSerializer.INSTANCE.getVersion(),
                 CaptureEnumeratorStateSerializer.INSTANCE.serialize(enumerator.snapshotState(7)));
         assertThat(checkpoint.pending()).extracting(CaptureSplit::host).containsOnly("h2");
 
@@ -200,5 +206,125 @@ class CaptureSplitEnumeratorTest {
         enumerator.start();
 
         assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal()).isFalse();
+    }
+
+    // --- readers without a location, sources without hosts, and the host wait timeout ---
+
+    private final AtomicLong nanos = new AtomicLong();
+
+    private CaptureSplitEnumerator enumerator(Collection<CaptureSplit> splits, EnumeratorSettings settings) {
+        return new CaptureSplitEnumerator(context, new CaptureEnumeratorState(List.copyOf(splits)), settings,
+                nanos::get, "vm");
+    }
+
+    private static EnumeratorSettings perReaderHost(int members, Duration wait) {
+        return new EnumeratorSettings(false, host -> {
+            List<CaptureSplit> splits = new java.util.ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                splits.add(CaptureSplit.live(host, "eth0", 77, m, members));
+            }
+            return splits;
+        }, wait);
+    }
+
+    @Test
+    void aReaderWithoutALocationRunsOnThisMachine() {
+        // A MiniCluster's task manager that shares the RPC service reports the location ''.
+        parallelism(1);
+        CaptureSplitEnumerator enumerator = enumerator(twoMembersOn("VM"), EnumeratorSettings.upFront(false));
+        context.registerReader(0, "");
+        enumerator.start();
+
+        assertThat(assignedTo(0)).containsExactly("VM/afpacket:eth0#0/2", "VM/afpacket:eth0#1/2");
+    }
+
+    @Test
+    void withoutHostsEveryReaderHostGetsItsOwnSplitsSpreadOverItsReaders() {
+        parallelism(3);
+        CaptureSplitEnumerator enumerator = enumerator(List.of(), perReaderHost(2, Duration.ofMinutes(3)));
+        enumerator.start();
+        context.registerReader(0, "");
+        enumerator.addReader(0);
+        context.registerReader(1, "");
+        enumerator.addReader(1);
+        context.registerReader(2, "probe-2");
+        enumerator.addReader(2);
+
+        assertThat(assignedTo(0)).containsExactly("vm/afpacket:eth0#0/2");
+        assertThat(assignedTo(1)).containsExactly("vm/afpacket:eth0#1/2");
+        assertThat(assignedTo(2)).containsExactly("probe-2/afpacket:eth0#0/2", "probe-2/afpacket:eth0#1/2");
+        assertThat(enumerator.snapshotState(1).hostsWithSplits()).containsExactlyInAnyOrder("vm", "probe-2");
+    }
+
+    @Test
+    void withoutHostsARestoredEnumeratorDoesNotMakeTheSplitsReadersHoldAgain() {
+        parallelism(1);
+        CaptureSplitEnumerator first = enumerator(List.of(), perReaderHost(2, Duration.ofMinutes(3)));
+        context.registerReader(0, "");
+        first.start();
+        CaptureEnumeratorState checkpoint = first.snapshotState(1);
+        assertThat(checkpoint.pending()).isEmpty();
+
+        TestingSplitEnumeratorContext<CaptureSplit> restarted = new TestingSplitEnumeratorContext<>(1);
+        restarted.registerReader(0, "");
+        new CaptureSplitEnumerator(restarted, checkpoint, perReaderHost(2, Duration.ofMinutes(3)), nanos::get, "vm")
+                .start();
+
+        // the restored reader brings its splits back from its own state; none are made twice
+        assertThat(restarted.getSplitAssignments()).isEmpty();
+    }
+
+    @Test
+    void withoutHostsPendingSplitsOfAHostWithNoReaderLeftAreDropped() {
+        parallelism(1);
+        CaptureSplitEnumerator enumerator = new CaptureSplitEnumerator(context,
+                new CaptureEnumeratorState(twoMembersOn("gone"), Set.of("gone")), perReaderHost(1, Duration.ofMinutes(3)),
+                nanos::get, "vm");
+        context.registerReader(0, "h1");
+        enumerator.start();
+
+        assertThat(assignedTo(0)).containsExactly("h1/afpacket:eth0");
+        assertThat(enumerator.snapshotState(2).pending()).isEmpty();
+        assertThat(enumerator.snapshotState(2).hostsWithSplits()).containsExactly("h1");
+    }
+
+    @Test
+    void aSplitWaitingForANamedHostFailsTheJobAfterTheTimeoutNamingTheHostsItSaw() {
+        parallelism(2);
+        CaptureSplitEnumerator enumerator = enumerator(twoMembersOn("no-such-host"),
+                new EnumeratorSettings(false, null, Duration.ofSeconds(5)));
+        context.registerReader(0, "");
+        context.registerReader(1, "probe-2");
+        enumerator.start();
+
+        nanos.addAndGet(Duration.ofSeconds(4).toNanos());
+        enumerator.failOnSplitsWaitingTooLong(); // not yet
+
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThatThrownBy(enumerator::failOnSplitsWaitingTooLong)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no reader ran on host(s) ['no-such-host'] within 'hosts.wait-timeout' (5 s)")
+                .hasMessageContaining("readers are on ['probe-2', 'vm']");
+        // and the check is scheduled in the coordinator thread
+        assertThat(context.getExecutorService().getAllPeriodicScheduledTask()).hasSize(1);
+    }
+
+    @Test
+    void onlyTimeWaitingWithEveryReaderRegisteredCounts() {
+        parallelism(2);
+        CaptureSplitEnumerator enumerator = enumerator(twoMembersOn("h2"),
+                new EnumeratorSettings(false, null, Duration.ofSeconds(5)));
+        context.registerReader(0, "h1");
+        enumerator.start();
+        enumerator.addReader(0);
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        enumerator.failOnSplitsWaitingTooLong(); // reader 1 is still starting: nothing waits for a host yet
+
+        context.registerReader(1, "h2");
+        enumerator.addReader(1);
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+
+        enumerator.failOnSplitsWaitingTooLong();
+        assertThat(assignedTo(1)).hasSize(2);
     }
 }

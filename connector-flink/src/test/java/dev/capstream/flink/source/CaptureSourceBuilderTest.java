@@ -45,12 +45,42 @@ class CaptureSourceBuilderTest {
 
     @Test
     void aDirectoryStandsForTheCaptureFilesInItWhenTheJobStarts() throws Exception {
-        CaptureSource source = CaptureSource.builder().pcapFiles(dir).build();
         Path a = Files.createFile(dir.resolve("a.pcapng"));
+        CaptureSource source = CaptureSource.builder().pcapFiles(dir).build();
         Path b = Files.createFile(dir.resolve("B.CAP"));
         Files.createFile(dir.resolve("notes.txt"));
 
         assertThat(source.spec().splits()).extracting(CaptureSplit::file).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void aGlobStandsForTheFilesItMatches() throws Exception {
+        Path a = Files.createFile(dir.resolve("mon-1.pcapng"));
+        Path b = Files.createFile(dir.resolve("mon-2.pcapng"));
+        Files.createFile(dir.resolve("tue-1.pcapng"));
+
+        CaptureSource source = CaptureSource.builder().pcapFiles(dir.resolve("mon-*.pcapng")).build();
+
+        assertThat(source.spec().splits()).extracting(CaptureSplit::file).containsExactly(a, b);
+    }
+
+    @Test
+    void anEmptyPcapDirectoryIsRefusedAtBuild() throws Exception {
+        Files.createFile(dir.resolve("notes.txt"));
+
+        assertThatThrownBy(() -> CaptureSource.builder().pcapFiles(dir).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pcap directory '" + dir + "' holds no capture files")
+                .hasMessageContaining("would read nothing");
+    }
+
+    @Test
+    void aGlobMatchingNothingIsRefusedAtBuild() throws Exception {
+        Files.createFile(dir.resolve("tue-1.pcapng"));
+
+        assertThatThrownBy(() -> CaptureSource.builder().pcapFiles(dir.resolve("mon-*.pcapng")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pcap glob '" + dir.resolve("mon-*.pcapng") + "' matches no file");
     }
 
     @Test
@@ -72,15 +102,32 @@ class CaptureSourceBuilderTest {
     void nothingToReadIsRefusedWithBothWaysToFixIt() {
         assertThatThrownBy(() -> CaptureSource.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'hosts' and 'interfaces'")
+                .hasMessageContaining("'interfaces' for live capture")
                 .hasMessageContaining("'pcap-files'");
     }
 
     @Test
-    void interfacesWithoutHostsAreRefused() {
-        assertThatThrownBy(() -> CaptureSource.builder().interfaces("eth0").build())
-                .hasMessageContaining("no 'hosts'")
-                .hasMessageContaining("taskmanager.host");
+    void interfacesWithoutHostsCaptureWhereverReadersRun() {
+        CaptureSourceSpec spec = CaptureSource.builder().interfaces("eth0", "eth1").fanoutMembers(2).build().spec();
+
+        assertThat(spec.capturesWhereReadersRun()).isTrue();
+        assertThat(spec.splits()).as("made per reader host when readers register").isEmpty();
+        assertThat(spec.liveSplitsOf("vm")).extracting(CaptureSplit::splitId).containsExactly(
+                "vm/afpacket:eth0#0/2", "vm/afpacket:eth0#1/2", "vm/afpacket:eth1#0/2", "vm/afpacket:eth1#1/2");
+        assertThat(spec.enumeratorSettings().splitsPerHost()).isNotNull();
+    }
+
+    @Test
+    void hostsWaitTimeoutIsAnOptionAndMustBePositive() {
+        Configuration options = Configuration.fromMap(Map.of(
+                "hosts", "h1", "interfaces", "eth0", "hosts.wait-timeout", "5 s"));
+        assertThat(CaptureSource.builder().configure(options).spec().enumeratorSettings().hostWaitTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(CaptureSource.builder().hosts("h").interfaces("eth0").build().spec().hostWaitTimeout())
+                .isEqualTo(Duration.ofMinutes(3));
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0")
+                        .hostsWaitTimeout(Duration.ZERO).build())
+                .hasMessageContaining("'hosts.wait-timeout' is PT0S: it must be positive");
     }
 
     @Test

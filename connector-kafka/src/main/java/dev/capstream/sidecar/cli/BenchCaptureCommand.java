@@ -6,9 +6,8 @@ import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.afpacket.AfPacketOptions;
 import dev.capstream.capture.afpacket.RingConfig;
-import dev.capstream.capture.lab.FrameInjector;
-import dev.capstream.capture.lab.TestFrames;
-import dev.capstream.capture.lab.VethLab;
+import dev.capstream.sidecar.demo.DemoFrames;
+import dev.capstream.sidecar.demo.DemoLink;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,33 +172,33 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
      * recompiling it after the first ready block trips code compiled from empty polls) would be
      * charged as capture cost; it costs a short run several times what the steady state does.
      *
-     * <p>The frames come from a throw-away veth pair in a namespace of its own ({@link VethLab}), through
+     * <p>The frames come from a throw-away veth pair in a namespace of its own ({@link DemoLink}), through
      * a reader opened with the same code and options as the real ones, except for a small ring (4 KiB
      * blocks, so that a few thousand frames make enough blocks), no filter and a group of its own.
      * Nothing is sent on the measured interface. Where a lab cannot be made (no CAP_NET_ADMIN, no
      * {@code ip}), an in-memory block stands in for the frame walk only.
      */
     private void warmUp(AfPacketOptions options) {
-        if (!VethLab.isSupported()) {
-            System.err.println("bench-capture: warming up on an in-memory block only: " + VethLab.unsupportedReason());
+        String unsupported = DemoLink.unsupportedReason();
+        if (unsupported != null) {
+            System.err.println("bench-capture: warming up on an in-memory block only: " + unsupported);
             warmUpInMemory();
             return;
         }
         long[] totals = new long[2];
-        try (VethLab lab = VethLab.create();
-                FrameInjector injector = FrameInjector.open(lab)) {
+        try (DemoLink lab = DemoLink.create()) {
             AfPacketOptions warm = options.withRing(RingConfig.of(WARM_UP_BLOCK_SIZE, WARM_UP_BLOCKS,
                             options.ring().blockTimeoutMillis()))
                     .withFanoutGroupId(AfPacketOptions.AUTO_GROUP_ID)
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
             SplitReader reader = AfPacketCliOptions.opener(warm).apply(SplitAddress.AfPacket.of(lab.hostInterface()));
             try {
-                byte[][] frames = {TestFrames.udp(64, 0), TestFrames.udp(1514, 1), TestFrames.udp(512, 2)};
+                byte[][] frames = {DemoFrames.udp(64, 0), DemoFrames.udp(1514, 1), DemoFrames.udp(512, 2)};
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_MILLIS);
                 int blocks = 0;
                 for (int burst = 0; blocks < WARM_UP_BLOCK_TURNS && System.nanoTime() < deadline; burst++) {
                     for (int i = 0; i < WARM_UP_BURST; i++) {
-                        injector.send(frames[i % frames.length]);
+                        lab.send(frames[i % frames.length]);
                     }
                     // Mostly non-blocking turns; every tenth burst also waits, as the live loop does when idle.
                     long timeout = burst % 10 == 9 ? 1 : 0;
@@ -222,7 +221,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
 
     /** Runs {@link #walk} over an in-memory ring block until the JIT has compiled it. */
     private static void warmUpInMemory() {
-        var block = dev.capstream.capture.afpacket.AfPacket.syntheticBlock(2_000, 64);
+        var block = dev.capstream.capture.afpacket.AfPacket.syntheticBlock(2_000, i -> DemoFrames.udp(64, i));
         long[] totals = new long[2];
         for (int i = 0; i < 1_000; i++) {
             walk(block.get(), totals);

@@ -52,6 +52,11 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(path)) {
             p.load(in);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SetupException("--config " + file + " is not UTF-8 text: save it as UTF-8 (a properties file of"
+                    + " key=value lines)");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SetupException("--config " + file + " does not exist (give the path of a properties file)");
         } catch (IOException e) {
             throw new SetupException("cannot read --config " + file + ": " + e.getMessage()
                     + " (give the path of a properties file)");

@@ -47,6 +47,12 @@ final class ConnectionOptions {
 
     /** The registry settings these options make, or null when no --registry-url is given. */
     RegistrySettings registrySettings() {
+        SubjectStrategy strategy;
+        try {
+            strategy = SubjectStrategy.parse(subjectStrategy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--subject-strategy: " + e.getMessage());
+        }
         if (registryUrl == null) {
             return null;
         }
@@ -64,16 +70,18 @@ final class ConnectionOptions {
                         registryTruststorePassword, registryTruststore.toString().endsWith(".jks") ? "JKS" : "PKCS12")
                 : new RegistrySettings.Trust.JdkDefault();
         return RegistrySettings.of(registryUrl).withAuth(auth).withTrust(trust)
-                .withSubjectStrategy(SubjectStrategy.parse(subjectStrategy));
+                .withSubjectStrategy(strategy);
     }
 
     /** A decoder of both record kinds (frames and batches): through the registry when one is named. */
     RecordDecoder recordDecoder() {
-        return registryUrl == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(registrySettings()));
+        RegistrySettings settings = registrySettings();
+        return settings == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(settings));
     }
 
     /** A decoder for this connection's records: through the registry when one is named. */
     FrameDecoder decoder() {
-        return registryUrl == null ? new FrameDecoder() : new FrameDecoder(new SchemaRegistryClient(registrySettings()));
+        RegistrySettings settings = registrySettings();
+        return settings == null ? new FrameDecoder() : new FrameDecoder(new SchemaRegistryClient(settings));
     }
 }

@@ -2,10 +2,10 @@ package dev.capstream.sidecar.cli;
 
 import dev.capstream.sidecar.broker.EmbeddedBroker;
 import dev.capstream.sidecar.run.CaptureRun;
+import dev.capstream.sidecar.run.RecordTimestamp;
 import dev.capstream.capture.SplitAddress;
-import dev.capstream.capture.lab.FrameInjector;
-import dev.capstream.capture.lab.TestFrames;
-import dev.capstream.capture.lab.VethLab;
+import dev.capstream.sidecar.demo.DemoFrames;
+import dev.capstream.sidecar.demo.DemoLink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             if (connection.registryUrl == null) {
                 err.println("demo: no --registry-url, so records use Avro single-object encoding");
             }
-            int code = VethLab.isSupported() ? captureOnVethLab(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
+            int code = DemoLink.unsupportedReason() == null ? captureOnVethPair(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
             if (code != Main.EXIT_OK) {
                 return code;
             }
@@ -88,17 +88,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int captureOnVethLab(String bootstrap, PrintWriter out, PrintWriter err) throws InterruptedException {
-        try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab)) {
+    private int captureOnVethPair(String bootstrap, PrintWriter out, PrintWriter err) throws InterruptedException {
+        try (DemoLink lab = DemoLink.create()) {
             err.println("demo: veth pair " + lab.hostInterface() + " <-> " + lab.peerInterface()
                     + " (netns " + lab.namespace() + "); sending " + frames + " frames from the namespace side");
             err.flush();
             Thread[] traffic = new Thread[1];
-            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
+            CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
                     topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
                     .withPipeline(DEMO_PIPELINE), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
-                    .start(() -> send(injector, frames, err)));
+                    .start(() -> send(lab, frames, err)));
             if (traffic[0] != null) {
                 traffic[0].join(TRAFFIC_TIME_LIMIT_MILLIS);
             }
@@ -106,17 +106,18 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Without root there is no veth lab: the same path runs over a pcap shipped in the jar. */
+    /** Without root there is no veth pair: the same path runs over a pcap shipped in the jar. */
     private int replayBundledPcap(String bootstrap, PrintWriter out, PrintWriter err) throws IOException {
-        err.println("demo: not root (" + VethLab.unsupportedReason() + "), so it replays the bundled demo/frames.pcap "
+        err.println("demo: not root (" + DemoLink.unsupportedReason() + "), so it replays the bundled demo/frames.pcap "
                 + "instead of capturing live");
         Path pcap = Files.createTempFile("capstream-demo-", ".pcap");
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/frames.pcap")) {
             Files.copy(Objects.requireNonNull(in, "demo/frames.pcap is missing from the jar"), pcap,
                     StandardCopyOption.REPLACE_EXISTING);
-            CaptureRun run = new CaptureRun(new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
+            // The shipped file's capture times are old: stamp records with the time of sending, as replay does.
+            CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
                     topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS)
-                    .withPipeline(DEMO_PIPELINE), out, err);
+                    .withPipeline(DEMO_PIPELINE.withRecordTimestamp(RecordTimestamp.SEND)), out, err);
             return run.execute(null);
         } finally {
             Files.deleteIfExists(pcap);
@@ -124,11 +125,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** A bounded burst (count and time), paced so the demo shows capture, not a drop test. */
-    private static void send(FrameInjector injector, int frames, PrintWriter err) {
+    private static void send(DemoLink link, int frames, PrintWriter err) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TRAFFIC_TIME_LIMIT_MILLIS);
         try {
             for (int i = 0; i < frames && System.nanoTime() < deadline; i++) {
-                injector.send(TestFrames.udp(SIZES[i % SIZES.length], i));
+                link.send(DemoFrames.udp(SIZES[i % SIZES.length], i));
                 if (i % 100 == 99) {
                     Thread.sleep(10);
                 }

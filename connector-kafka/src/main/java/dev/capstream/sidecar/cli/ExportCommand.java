@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -40,8 +39,11 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "Ends with one key=value summary line on stdout."})
 final class ExportCommand implements Callable<Integer> {
 
-    /** Records may be stamped with their first frame's time: seek this far before --from, then filter frames. */
-    static final Duration FROM_SLACK = Duration.ofSeconds(10);
+    /**
+     * Undecodable records stop the export after this many: past a few, they are the topic's
+     * framing or schema, not a stray record, and one line saying so beats thousands.
+     */
+    static final int UNDECODABLE_LIMIT = 3;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int ETHERNET = 1;
@@ -69,8 +71,23 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after writing N frames.")
     Long max;
 
-    /** What an export wrote. */
-    record Result(long records, long frames, long outOfRange, long undecodable, int interfaces, long elapsedMillis) {
+    /**
+     * What an export wrote.
+     *
+     * @param firstUndecodable where the first undecodable record was and why, null when there was none
+     * @param stopped whether undecodable records stopped the export before the topic's end
+     */
+    record Result(long records, long frames, long outOfRange, long undecodable, int interfaces, long elapsedMillis,
+            String firstUndecodable, boolean stopped) {
+
+        String resultWord() {
+            return stopped ? "failed" : undecodable > 0 ? "partial" : "ok";
+        }
+
+        int exitCode() {
+            return stopped ? Main.EXIT_RUNTIME_FAILURE : undecodable > 0 ? Main.EXIT_PARTIAL : Main.EXIT_OK;
+        }
+
         String toKeyValues() {
             return "records=" + records + " frames=" + frames + " out_of_range=" + outOfRange + " undecodable="
                     + undecodable + " interfaces=" + interfaces + " elapsed_ms=" + elapsedMillis;
@@ -90,9 +107,15 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Result result = export(bootstrap, topic, connection.recordDecoder(), output, from, to,
                 max == null ? Long.MAX_VALUE : max, err);
-        out.println("result=ok topic=" + topic + " output=" + output + " " + result.toKeyValues());
+        out.println("result=" + result.resultWord() + " topic=" + topic + " output=" + output + " " + result.toKeyValues());
         out.flush();
-        return Main.EXIT_OK;
+        if (result.firstUndecodable() != null) {
+            err.println("capstream export: " + (result.stopped() ? "stopped after " + result.undecodable()
+                    + " records that could not be decoded" : result.undecodable() + " records could not be decoded and"
+                    + " are not in " + output) + "; the first, " + result.firstUndecodable());
+            err.flush();
+        }
+        return result.exitCode();
     }
 
     static Result export(String bootstrap, String topic, RecordDecoder decoder, Path output, Instant from, Instant to,
@@ -112,12 +135,16 @@ final class ExportCommand implements Callable<Integer> {
         long frames = 0;
         long outOfRange = 0;
         long undecodable = 0;
+        String firstUndecodable = null;
+        boolean stopped = false;
         Map<String, Integer> interfaceIds = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = partitions(consumer, bootstrap, topic);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            seekToStart(consumer, partitions, end, from);
+            // From the start whatever --from says: records may carry their time of sending, not the
+            // capture time --from/--to select by, so an offset lookup by timestamp could skip frames.
+            consumer.seekToBeginning(partitions);
             Set<TopicPartition> unfinished = new HashSet<>();
             for (TopicPartition tp : partitions) {
                 if (consumer.position(tp) < end.get(tp)) {
@@ -140,11 +167,11 @@ final class ExportCommand implements Callable<Integer> {
             try (writer) {
                 long lastProgress = System.nanoTime();
                 long lastRecord = System.nanoTime();
-                while (!unfinished.isEmpty() && frames < max) {
+                while (!unfinished.isEmpty() && frames < max && !stopped) {
                     var polled = consumer.poll(Duration.ofMillis(200));
                     for (ConsumerRecord<byte[], byte[]> record : polled) {
                         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                        if (record.offset() >= end.get(tp) || frames >= max) {
+                        if (record.offset() >= end.get(tp) || frames >= max || stopped) {
                             continue;
                         }
                         records++;
@@ -154,8 +181,11 @@ final class ExportCommand implements Callable<Integer> {
                             decoded = decoder.decode(record.value());
                         } catch (RuntimeException e) {
                             undecodable++;
-                            err.println("partition " + record.partition() + " offset " + record.offset()
-                                    + ": cannot decode, skipped: " + Main.userMessage(e));
+                            if (firstUndecodable == null) {
+                                firstUndecodable = "at partition " + record.partition() + " offset " + record.offset()
+                                        + ": " + Main.userMessage(e);
+                            }
+                            stopped = undecodable >= UNDECODABLE_LIMIT;
                             continue;
                         }
                         for (RecordDecoder.DecodedFrame f : decoded.frames()) {
@@ -189,12 +219,11 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
-        if (undecodable > 0) {
-            err.println("capstream export: " + undecodable + " records could not be decoded and were skipped (see above)");
-            err.flush();
+        if (stopped && frames == 0) {
+            deleteQuietly(output); // an empty capture file would look like an empty topic
         }
         return new Result(records, frames, outOfRange, undecodable, interfaceIds.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), firstUndecodable, stopped);
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap, String topic) {
@@ -214,21 +243,11 @@ final class ExportCommand implements Callable<Integer> {
         return partitions;
     }
 
-    private static void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end, Instant from) {
-        if (from == null) {
-            consumer.seekToBeginning(partitions);
-            return;
-        }
-        long target = Math.max(0, from.minus(FROM_SLACK).toEpochMilli());
-        Map<TopicPartition, Long> query = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            query.put(tp, target);
-        }
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-        for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp at = found.get(tp);
-            consumer.seek(tp, at == null ? end.get(tp) : at.offset());
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+            // left in place: the summary line says frames=0
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup. */
+/** The {@code capstream} command line. Exit codes: 0 done, 1 failed while running, 2 bad usage or setup, 3 partial. */
 @Command(name = "capstream",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
@@ -22,12 +22,15 @@ import picocli.CommandLine.Command;
         exitCodeList = {
             "0:done (the summary line says what was captured and delivered)",
             "1:failed while running (the message says why; the summary line still accounts for every frame)",
-            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)"})
+            "2:bad usage or setup (an option, the interface, privileges, the registry or the broker)",
+            "3:partial (the run ended, but some frames were not delivered or records not exported; the summary"
+                    + " line says result=partial and how many, one line on stderr says why)"})
 public final class Main {
 
     public static final int EXIT_OK = ExitStatus.OK;
     public static final int EXIT_RUNTIME_FAILURE = ExitStatus.RUNTIME_FAILURE;
     public static final int EXIT_SETUP = ExitStatus.SETUP;
+    public static final int EXIT_PARTIAL = ExitStatus.PARTIAL;
 
     public static void main(String[] args) {
         // Kafka's test-kit jar carries a log4j2.yaml, which log4j would prefer over any XML of ours.
@@ -70,9 +73,11 @@ public final class Main {
                 return new CommandLine.RunLast().execute(parseResult);
             });
         }
+        cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get the message; a stack trace only with CAPSTREAM_DEBUG set.
-            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e));
+            commandLine.getErr().println("capstream " + commandLine.getCommandName() + ": " + userMessage(e)
+                    + (e instanceof IllegalArgumentException ? "; see `" + helpCommand(commandLine) + "`" : ""));
             if (System.getenv("CAPSTREAM_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
@@ -80,6 +85,22 @@ public final class Main {
                     || e instanceof IllegalArgumentException ? EXIT_SETUP : EXIT_RUNTIME_FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * A bad option, value or config key: one line naming it, and where the usage is. The usage
+     * itself is printed only on --help, so the error is not lost above a page of it.
+     */
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getParent() == null ? "capstream" : "capstream " + command.getCommandName();
+        command.getErr().println(name + ": " + e.getMessage() + "; see `" + helpCommand(command) + "`");
+        command.getErr().flush();
+        return EXIT_SETUP;
+    }
+
+    private static String helpCommand(CommandLine command) {
+        return command.getParent() == null ? "capstream --help" : "capstream " + command.getCommandName() + " --help";
     }
 
     static String userMessage(Throwable e) {

@@ -163,8 +163,8 @@ final class PipelineOptions {
         producer.put("compression.type", compression);
         producer.putAll(producerProperties);
         return new CaptureRun.Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis,
-                producer, metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L,
-                spool());
+                producer, metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L)
+                .withSpool(spool());
     }
 
     /** The spool settings; null when --spool-dir is not given. */

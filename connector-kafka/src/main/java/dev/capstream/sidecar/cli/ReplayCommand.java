@@ -1,6 +1,7 @@
 package dev.capstream.sidecar.cli;
 
 import dev.capstream.sidecar.run.CaptureRun;
+import dev.capstream.sidecar.run.RecordTimestamp;
 import dev.capstream.sidecar.run.RepeatingSplitReader;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.pcap.PcapFiles;
@@ -56,6 +57,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Double durationSeconds;
 
+    @Option(names = "--record-timestamp", paramLabel = "send|capture", defaultValue = "send",
+            description = "The Kafka timestamp of each record: send (the time it is sent; the capture time is always "
+                    + "in the record value) or capture (the frame's capture time; refused before sending when the "
+                    + "topic's retention.ms or message.timestamp.*.max.ms would delete or reject such records) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String recordTimestamp;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -74,14 +82,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (durationSeconds != null && !(durationSeconds > 0)) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
+        RecordTimestamp stamp = RecordTimestamp.parse("--record-timestamp", recordTimestamp);
         PcapReadOptions options = PcapReadOptions.defaults().withSpeed(speed);
-        CaptureRun run = new CaptureRun(
+        CaptureRun run = new CaptureRun("replay",
                 new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(file)),
                         split -> loops == 1 ? PcapFiles.open((SplitAddress.PcapFile) split, options)
                                 : new RepeatingSplitReader(() -> PcapFiles.open((SplitAddress.PcapFile) split, options), loops),
                         topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline(0)),
+                        .withPipeline(pipeline.toPipeline(0).withRecordTimestamp(stamp)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

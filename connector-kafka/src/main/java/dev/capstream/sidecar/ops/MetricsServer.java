@@ -47,14 +47,24 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String address, int port, List<SplitAccounting> splits,
             Supplier<String> unhealthyReason, SpoolGauges spool) {
         HttpServer server;
+        InetSocketAddress where = new InetSocketAddress(address, port);
+        if (where.isUnresolved()) {
+            String why = "--metrics-address " + address
+                    + ": no such host name or address; give an address of this host, e.g. 127.0.0.1 or 0.0.0.0";
+            throw new UncheckedIOException(why, new IOException(why));
+        }
         try {
-            server = HttpServer.create(new InetSocketAddress(address, port), 16);
+            server = HttpServer.create(where, 16);
         } catch (BindException e) {
-            throw new UncheckedIOException("metrics port " + address + ":" + port + " is in use: choose another with "
-                    + "--metrics-port, or 0 to turn the endpoint off", e);
+            String why = String.valueOf(e.getMessage());
+            throw new UncheckedIOException(why.contains("in use")
+                    ? "--metrics-port " + port + " on " + address + " is in use: choose another with "
+                            + "--metrics-port, or 0 to turn the endpoint off"
+                    : "--metrics-address " + address + " cannot be listened on (" + why + "): give an address of this"
+                            + " host, e.g. 127.0.0.1 or 0.0.0.0", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics endpoint on " + address + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("--metrics-address " + address + " --metrics-port " + port
+                    + ": cannot open the metrics endpoint: " + e.getMessage(), e);
         }
         java.util.concurrent.ExecutorService executor = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("metrics-http").unstarted(r));
@@ -94,13 +104,18 @@ public final class MetricsServer implements AutoCloseable {
                 SplitAccounting.Snapshot::inFlight);
         counter(out, "capstream_kernel_frames_total", "Frames the kernel queued for the split (tp_packets).", snaps,
                 SplitAccounting.Snapshot::kernelSeen);
-        header(out, "capstream_frames_dropped_total", "Frames the kernel saw that were never read, by reason.", "counter");
+        header(out, "capstream_frames_dropped_total", "Frames never read, by reason: ring_full, backpressure and"
+                + " unread (left in the ring at stop) are the kernel's for the socket; reopen is the interface's count"
+                + " of frames that arrived while no socket was open.", "counter");
         for (SplitAccounting.Snapshot s : snaps) {
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "ring_full", s.droppedRingFull());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "backpressure", s.droppedBackpressure());
-            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.unread());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.droppedUnread());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "reopen", s.droppedReopen());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "spool_full", s.droppedSpoolFull());
         }
+        gauge(out, "capstream_frames_in_ring", "Frames the kernel queued that capstream has not read yet (0 once stopped).",
+                snaps, SplitAccounting.Snapshot::inRing);
         counter(out, "capstream_kernel_freezes_total", "Times the kernel froze the ring queue.", snaps,
                 SplitAccounting.Snapshot::freezes);
         counter(out, "capstream_reopens_total", "Times the split's socket was reopened after its interface went away.",

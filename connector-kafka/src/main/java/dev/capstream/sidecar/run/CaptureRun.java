@@ -94,17 +94,29 @@ public final class CaptureRun {
      * @param producer producer settings that override capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
+     * @param recordTimestamp the Kafka timestamp of each record ({@link RecordTimestamp})
      * @param spool where records wait while Kafka cannot take them; null for none (the ring holds them)
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
             long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
-            long statsIntervalMillis, long flushTimeoutMillis, SpoolSettings spool) {
+            long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp, SpoolSettings spool) {
 
+        /** Records stamped with the capture time, as live capture does; no spool. */
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
                 long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis) {
             this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
-                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, null);
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE, null);
+        }
+
+        public Pipeline withRecordTimestamp(RecordTimestamp t) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t, spool);
+        }
+
+        public Pipeline withSpool(SpoolSettings s) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, s);
         }
 
         public static Pipeline defaults() {
@@ -117,11 +129,18 @@ public final class CaptureRun {
         }
     }
 
+    private final String command;
     private final Settings settings;
     private final PrintWriter out;
     private final PrintWriter err;
 
     public CaptureRun(Settings settings, PrintWriter out, PrintWriter err) {
+        this("capture", settings, out, err);
+    }
+
+    /** @param command the subcommand running this (capture, replay, demo), for the user's messages */
+    public CaptureRun(String command, Settings settings, PrintWriter out, PrintWriter err) {
+        this.command = command;
         this.settings = settings;
         this.out = out;
         this.err = err;
@@ -164,8 +183,12 @@ public final class CaptureRun {
             Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer(),
                     pipeline.spool() != null);
             checkBatchFitsARequest(pipeline.mode(), producerConfig);
-            sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig));
+            sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig),
+                    pipeline.recordTimestamp() == RecordTimestamp.SEND);
             ensureTopic(bootstrap, settings.topic());
+            if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
+                TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
+            }
             spool = openSpool(pipeline.spool(), readers);
             SpoolGauges spoolGauges = spool == null ? null : new SpoolGauges(spool);
 
@@ -212,18 +235,19 @@ public final class CaptureRun {
 
             SplitAccounting.Snapshot total = total(accounts);
             Throwable failure = stop.failure();
-            out.println("result=" + (failure == null ? "ok" : "failed") + " topic=" + settings.topic() + " "
+            Outcome outcome = Outcome.of(failure, total);
+            out.println("result=" + outcome.word() + " topic=" + settings.topic() + " "
                     + total.toKeyValues() + (spoolGauges == null ? "" : spoolGauges.summaryTokens()) + " elapsed_ms="
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             out.flush();
             if (total.failed() > 0) {
-                err.println("capstream capture: " + total.failed() + " frames could not be delivered; last error: "
-                        + total.lastFailure());
+                err.println("capstream " + command + ": " + total.failed() + " frames were not delivered to topic "
+                        + settings.topic() + ": " + total.lastFailure());
             }
             if (failure != null) {
-                err.println("capstream capture: " + ExitStatus.userMessage(failure));
-                exitCode[0] = ExitStatus.RUNTIME_FAILURE;
+                err.println("capstream " + command + ": " + ExitStatus.userMessage(failure));
             }
+            exitCode[0] = outcome.exitCode();
             err.flush();
             return exitCode[0];
         } catch (InterruptedException e) {
@@ -253,6 +277,33 @@ public final class CaptureRun {
         }
     }
 
+    /** How a run ended: the summary line's result word and the process's exit code. */
+    enum Outcome {
+        OK("ok", ExitStatus.OK),
+        PARTIAL("partial", ExitStatus.PARTIAL),
+        FAILED("failed", ExitStatus.RUNTIME_FAILURE);
+
+        private final String word;
+        private final int exitCode;
+
+        Outcome(String word, int exitCode) {
+            this.word = word;
+            this.exitCode = exitCode;
+        }
+
+        static Outcome of(Throwable failure, SplitAccounting.Snapshot total) {
+            return failure != null ? FAILED : total.failed() > 0 ? PARTIAL : OK;
+        }
+
+        String word() {
+            return word;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
     /**
      * Bounded splits (files) end their loops by themselves; once every loop has ended, so does the
      * run. Live splits never end on their own, so this only fires for files (or on failure).
@@ -272,7 +323,7 @@ public final class CaptureRun {
 
     /**
      * SIGTERM/SIGINT: stop capturing, let the main thread flush and print the summary, then exit
-     * with the run's code (0), rather than the JVM's 143/130.
+     * with the run's code (0, or 3 when frames failed), rather than the JVM's 143/130.
      */
     private void onSignal(StopSignal stop, CountDownLatch finished, int[] exitCode) {
         stop.requestStop();
@@ -284,6 +335,10 @@ public final class CaptureRun {
         out.flush();
         err.flush();
         Runtime.getRuntime().halt(exitCode[0]);
+    }
+
+    private boolean replaysFiles() {
+        return settings.splits().stream().allMatch(s -> s instanceof SplitAddress.PcapFile);
     }
 
     private String stopDescription() {

@@ -12,6 +12,12 @@ public final class ExitStatus {
     public static final int RUNTIME_FAILURE = 1;
     /** Bad usage or setup: an option, the interface, privileges, the registry or the broker. */
     public static final int SETUP = 2;
+    /**
+     * Partial: the run ended as asked, but some frames or records did not make it (the broker
+     * rejected or never acknowledged them, or export could not decode them). The summary line
+     * says {@code result=partial} and how many; one line on stderr says why.
+     */
+    public static final int PARTIAL = 3;
 
     private ExitStatus() {
     }

@@ -37,11 +37,18 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     /** A waiter's target: in-flight bytes at or below which it wakes. */
     private volatile long wakeAtOrBelowBytes;
     private volatile boolean accepting = true;
+    private final boolean stampSendTime;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
+        this(producer, topic, bufferMemory, false);
+    }
+
+    /** @param stampSendTime records get the producer's send time as their timestamp, not the capture time */
+    KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory, boolean stampSendTime) {
         this.producer = producer;
         this.topic = topic;
         this.bufferMemory = bufferMemory;
+        this.stampSendTime = stampSendTime;
     }
 
     @Override
@@ -86,7 +93,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         byte[] bytes = value.toByteArray();
         sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, null, Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
+                new ProducerRecord<>(topic, null, stampSendTime ? null : Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
         Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length, onSettled);
         try {
             producer.send(record, outcome);

@@ -81,7 +81,7 @@ class SaturationIT {
                 metrics.await("capstream_backpressure", v -> v == 0, 120);
                 // The ring still holds the throttled backlog; frames sent before it drains would be
                 // dropped (rightly, and counted). Recovery means: drained, then nothing lost.
-                metrics.await("capstream_frames_dropped_total{reason=unread}", v -> v == 0, 120);
+                metrics.await("capstream_frames_in_ring", v -> v == 0, 120);
                 metrics.await("capstream_backpressure", v -> v == 0, 120);
                 for (long i = 0; i < 500; i++) {
                     injector.send(TestFrames.udp(200, MARKER_BASE + i));

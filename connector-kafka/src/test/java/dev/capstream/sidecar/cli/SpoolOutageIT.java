@@ -3,7 +3,6 @@ package dev.capstream.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.capstream.capture.lab.Commands;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.lab.VethLab;
@@ -146,7 +145,7 @@ class SpoolOutageIT {
         assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
         String topic = "spool-full-" + UUID.randomUUID();
         Path mount = Files.createTempDirectory("capstream-i16-tmpfs-");
-        Commands.run("mount", "-t", "tmpfs", "-o", "size=2m", "capstream-i16-spool", mount.toString());
+        run("mount", "-t", "tmpfs", "-o", "size=2m", "capstream-i16-spool", mount.toString());
         try (ChildBroker broker = new ChildBroker(); VethLab lab = VethLab.create();
                 FrameInjector injector = FrameInjector.open(lab)) {
             broker.start();
@@ -184,8 +183,16 @@ class SpoolOutageIT {
                 assertThat((long) payloads.cardinality()).isEqualTo(summary.number("delivered"));
             }
         } finally {
-            Commands.run("umount", mount.toString());
+            run("umount", mount.toString());
             Files.deleteIfExists(mount);
+        }
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
         }
     }
 
