@@ -41,6 +41,7 @@ public final class CaptureLoop implements Runnable {
     private static final long SPOOL_SLICE_NANOS = 20_000_000L;
     /** After the sink refused a record, the spool is offered to it again this much later. */
     private static final long SPOOL_RETRY_NANOS = 1_000_000_000L;
+    private static final long SPOOL_RETRY_MAX_NANOS = 8_000_000_000L;
 
     private final SplitReader reader;
     private final CapturedFrameEncoder frameEncoder;
@@ -69,6 +70,10 @@ public final class CaptureLoop implements Runnable {
 
     private final SplitSpool spool;
     private long sinkRetryAtNanos;
+    private long sinkRetryBackoffNanos = SPOOL_RETRY_NANOS;
+    private long spoolWrittenFrames;
+    private long spoolWrittenBytes;
+    private long spoolLostFrames;
 
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
@@ -153,6 +158,7 @@ public final class CaptureLoop implements Runnable {
                     heldBackSinceStats = true;
                 }
                 if (drained) {
+                    flushSpool();
                     reader.release();
                     block = null;
                 }
@@ -169,6 +175,7 @@ public final class CaptureLoop implements Runnable {
                 reader.release();
             }
             flushAtEnd();
+            flushSpool();
             refreshKernelStats();
             accounting.markStopped();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
@@ -246,11 +253,21 @@ public final class CaptureLoop implements Runnable {
             return true;
         }
         if (spool != null) {
-            sinkRetryAtNanos = System.nanoTime() + SPOOL_RETRY_NANOS;
+            backOff();
             return toSpool();
         }
         refused = true;
         return false;
+    }
+
+    /**
+     * The sink refused: offer it the spool again later, each refusal in a row doubling the wait up
+     * to {@link #SPOOL_RETRY_MAX_NANOS}. A refusal costs a send blocked for max.block.ms, which the
+     * ring must cover; an absent Kafka is asked less and less often.
+     */
+    private void backOff() {
+        sinkRetryAtNanos = System.nanoTime() + sinkRetryBackoffNanos;
+        sinkRetryBackoffNanos = Math.min(SPOOL_RETRY_MAX_NANOS, sinkRetryBackoffNanos * 2);
     }
 
     /** New records go to the spool while it holds older ones, or while the sink is full or refusing. */
@@ -258,16 +275,40 @@ public final class CaptureLoop implements Runnable {
         return !spool.isEmpty() || governor.saturated() || System.nanoTime() - sinkRetryAtNanos < 0;
     }
 
-    /** The pending record into the spool; when it has no room, its frames are dropped and counted. */
+    /**
+     * The pending record into the spool's buffer; when it has no room, its frames are dropped and
+     * counted. Buffered frames are counted once written ({@link #flushSpool}).
+     */
     private boolean toSpool() {
-        if (spool.append(pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
-            accounting.countRead(pendingFrames, pendingBytes);
-            accounting.countSpooled(pendingFrames);
-        } else {
+        if (!spool.append(pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
             accounting.countSpoolFull(pendingFrames);
         }
         refused = false;
         return true;
+    }
+
+    /**
+     * Writes the spool's buffer to its file, before the ring block its records came from goes back
+     * to the kernel, and counts what was written as read and spooled, what the disk refused as
+     * dropped_spool_full.
+     */
+    private void flushSpool() {
+        if (spool == null) {
+            return;
+        }
+        spool.flush();
+        long written = spool.committedFrames() - spoolWrittenFrames;
+        long lost = spool.lostFrames() - spoolLostFrames;
+        if (written > 0) {
+            accounting.countRead(written, spool.committedFrameBytes() - spoolWrittenBytes);
+            accounting.countSpooled(written);
+        }
+        if (lost > 0) {
+            accounting.countSpoolFull(lost);
+        }
+        spoolWrittenFrames = spool.committedFrames();
+        spoolWrittenBytes = spool.committedFrameBytes();
+        spoolLostFrames = spool.lostFrames();
     }
 
     /**
@@ -276,6 +317,7 @@ public final class CaptureLoop implements Runnable {
      * waits {@link #SPOOL_RETRY_NANOS}, so an absent Kafka costs one blocked send a second.
      */
     private void sendFromSpool() throws IOException {
+        flushSpool();
         spool.maintain();
         if (spool.isEmpty() || governor.saturated() || System.nanoTime() - sinkRetryAtNanos < 0) {
             return;
@@ -299,9 +341,10 @@ public final class CaptureLoop implements Runnable {
             if (!sink.send(accounting, r.timestampNanos(), r.key(), r.value(), r.frames(), r.frameBytes(),
                     spool.ticket())) {
                 accounting.countSpooled(r.frames());
-                sinkRetryAtNanos = System.nanoTime() + SPOOL_RETRY_NANOS;
+                backOff();
                 return;
             }
+            sinkRetryBackoffNanos = SPOOL_RETRY_NANOS;
             spool.advance();
         }
     }

@@ -23,7 +23,14 @@ public final class SplitSpool {
     private final Path dir;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer writeBuffer = ByteBuffer.allocate(64 * 1024);
+    /** Records appended and not yet written: one write per ring block rather than one per record. */
+    private ByteBuffer pending = ByteBuffer.allocate(1 << 20);
+    private int pendingRecords;
+    private long pendingFrames;
+    private long pendingFrameBytes;
+    private long committedFrames;
+    private long committedFrameBytes;
+    private long lostFrames;
     private ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
     private Segment readBufferSegment;
     private long readBufferStart = -1;
@@ -67,51 +74,118 @@ public final class SplitSpool {
         return split;
     }
 
-    /** No record waits to be sent. */
+    /** No record waits to be sent (none written, none buffered). */
     public boolean isEmpty() {
-        return records == 0;
+        return records == 0 && pendingRecords == 0;
     }
 
     /**
-     * Appends one encoded record. Returns false, having written nothing, when the spool is at its
-     * byte limit or the disk refuses the write (full, or failing): the caller counts the frames as
-     * dropped. A write that fails halfway is cut off again, so the file stays a clean sequence of
-     * whole records.
+     * Appends one encoded record to the split's write buffer. Returns false, having kept nothing,
+     * when the spool is at its byte limit (or a new segment cannot be created): the caller counts
+     * the frames as dropped. The buffer goes to the file at {@link #flush()}, which the capture
+     * loop calls before it releases a ring block.
      */
     public boolean append(long timestampNanos, byte[] key, EncodeBuffer value, int recordFrames, long frameBytes) {
         int keyLength = key == null ? 0 : key.length;
         int body = Segment.BODY_FIXED + keyLength + value.length();
         int size = Segment.RECORD_HEADER + body;
         Segment tail = segments.peekLast();
-        boolean roll = tail == null || tail.sealed || (tail.end + size > spool.segmentBytes() && tail.records > 0);
+        boolean roll = tail == null || tail.sealed
+                || (tail.end + pending.position() + size > spool.segmentBytes() && tail.records + pendingRecords > 0);
+        if (roll && !flush()) {
+            return false;
+        }
         long reserve = size + (roll ? Segment.MAGIC.length : 0);
         if (!spool.reserve(reserve)) {
             return false;
         }
-        try {
-            if (roll) {
-                tail = roll(tail);
+        if (roll) {
+            try {
+                roll(tail);
+            } catch (IOException e) {
+                spool.release(reserve);
+                warnOnce(e);
+                return false;
             }
-            long now = System.currentTimeMillis();
-            ByteBuffer b = encode(now, timestampNanos, key, value, recordFrames, frameBytes, body);
-            write(tail, b);
-            tail.records++;
-            tail.unsentFrames += recordFrames;
-            tail.dirty = true;
-            if (records == 0) {
-                oldestWrittenMillis = now;
+        }
+        if (pending.remaining() < size) {
+            if (!flush()) {
+                spool.release(reserve - (roll ? Segment.MAGIC.length : 0));
+                return false;
             }
-            records = records + 1;
-            frames = frames + recordFrames;
+            if (pending.capacity() < size) {
+                pending = ByteBuffer.allocate(size);
+            }
+        }
+        encode(System.currentTimeMillis(), timestampNanos, key, value, recordFrames, frameBytes, body);
+        pendingRecords++;
+        pendingFrames += recordFrames;
+        pendingFrameBytes += frameBytes;
+        return true;
+    }
+
+    /**
+     * Writes the buffered records to the open segment. Returns false when the disk refused the
+     * write (full, or failing): the buffered records are gone (their frames are added to {@link
+     * #lostFrames()}) and the file is cut back to its last whole record. An append may flush too.
+     */
+    public boolean flush() {
+        if (pendingRecords == 0) {
             return true;
+        }
+        Segment tail = segments.peekLast();
+        long written = pending.position();
+        pending.flip();
+        try {
+            write(tail, pending);
+            loggedWriteFailure = false;
         } catch (IOException e) {
-            spool.release(reserve);
-            if (!loggedWriteFailure) {
-                loggedWriteFailure = true;
-                LOG.warn("spool {} refuses a write ({}): frames are dropped as dropped_spool_full until it has room",
-                        dir, e.getMessage());
-            }
+            spool.release(written);
+            warnOnce(e);
+            pending.clear();
+            lostFrames += pendingFrames;
+            pendingRecords = 0;
+            pendingFrames = 0;
+            pendingFrameBytes = 0;
             return false;
+        }
+        pending.clear();
+        tail.records += pendingRecords;
+        tail.unsentFrames += pendingFrames;
+        tail.dirty = true;
+        if (records == 0) {
+            oldestWrittenMillis = System.currentTimeMillis();
+        }
+        records = records + pendingRecords;
+        frames = frames + pendingFrames;
+        committedFrames += pendingFrames;
+        committedFrameBytes += pendingFrameBytes;
+        pendingRecords = 0;
+        pendingFrames = 0;
+        pendingFrameBytes = 0;
+        return true;
+    }
+
+    /** Frames written to the files so far (monotonic; capture thread). */
+    public long committedFrames() {
+        return committedFrames;
+    }
+
+    /** Captured bytes of those frames (monotonic; capture thread). */
+    public long committedFrameBytes() {
+        return committedFrameBytes;
+    }
+
+    /** Frames appended whose write the disk then refused (monotonic; capture thread). */
+    public long lostFrames() {
+        return lostFrames;
+    }
+
+    private void warnOnce(IOException e) {
+        if (!loggedWriteFailure) {
+            loggedWriteFailure = true;
+            LOG.warn("spool {} refuses a write ({}): frames are dropped as dropped_spool_full until it has room",
+                    dir, e.getMessage());
         }
     }
 
@@ -125,17 +199,13 @@ public final class SplitSpool {
         Segment s = Segment.create(dir, nextIndex);
         nextIndex++;
         segments.add(s);
-        loggedWriteFailure = false;
         return s;
     }
 
-    private ByteBuffer encode(long now, long timestampNanos, byte[] key, EncodeBuffer value, int recordFrames,
+    private void encode(long now, long timestampNanos, byte[] key, EncodeBuffer value, int recordFrames,
             long frameBytes, int body) {
-        int size = Segment.RECORD_HEADER + body;
-        if (writeBuffer.capacity() < size) {
-            writeBuffer = ByteBuffer.allocate(Math.max(size, writeBuffer.capacity() * 2));
-        }
-        ByteBuffer b = writeBuffer.clear();
+        ByteBuffer b = pending;
+        int at = b.position();
         b.putInt(body).putInt(0).putLong(now).putLong(timestampNanos).putInt(recordFrames).putLong(frameBytes)
                 .putInt(key == null ? -1 : key.length);
         if (key != null) {
@@ -143,9 +213,8 @@ public final class SplitSpool {
         }
         b.put(value.array(), 0, value.length());
         crc.reset();
-        crc.update(b.array(), Segment.RECORD_HEADER, body);
-        b.putInt(4, (int) crc.getValue());
-        return b.flip();
+        crc.update(b.array(), at + Segment.RECORD_HEADER, body);
+        b.putInt(at + 4, (int) crc.getValue());
     }
 
     private static void write(Segment s, ByteBuffer b) throws IOException {
@@ -171,6 +240,7 @@ public final class SplitSpool {
      * offered it again.
      */
     public SpooledRecord peek() throws IOException {
+        flush();
         while (!havePeeked) {
             Segment s = firstUnread();
             if (s == null) {
@@ -305,7 +375,7 @@ public final class SplitSpool {
         try {
             while (!segments.isEmpty()) {
                 Segment head = segments.peekFirst();
-                boolean done = head.fullySettled() && (head.sealed || records == 0);
+                boolean done = head.fullySettled() && (head.sealed || isEmpty());
                 if (!done) {
                     break;
                 }
@@ -330,6 +400,7 @@ public final class SplitSpool {
 
     /** Syncs and closes the files; the records stay for the next start. */
     void close() {
+        flush();
         for (Segment s : segments) {
             try {
                 if (spool.fsync() != FsyncPolicy.NONE) {

@@ -54,6 +54,10 @@ class SpoolTest {
             SplitSpool s = spool.split(SPLIT);
             assertThat(s.append(11, "k".getBytes(StandardCharsets.UTF_8), value("one"), 1, 60)).isTrue();
             assertThat(s.append(22, null, value("two"), 5, 300)).isTrue();
+            assertThat(s.isEmpty()).as("buffered records count as waiting").isFalse();
+            assertThat(s.records()).as("written only at flush, once per ring block").isZero();
+            assertThat(s.flush()).isTrue();
+            assertThat(s.committedFrames()).isEqualTo(6);
             assertThat(s.records()).isEqualTo(2);
             assertThat(s.frames()).isEqualTo(6);
 
