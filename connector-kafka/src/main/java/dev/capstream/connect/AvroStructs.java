@@ -55,32 +55,6 @@ final class AvroStructs {
         }
     }
 
-    /**
-     * The long values of the named top-level fields of the body at {@code offset}, in the order of
-     * {@code names}, skipping everything else (the bytes fast path reads its source offset this way).
-     */
-    long[] longFields(byte[] value, int offset, List<String> names) {
-        decoder = DecoderFactory.get().binaryDecoder(value, offset, value.length - offset, decoder);
-        long[] out = new long[names.size()];
-        int found = 0;
-        try {
-            for (org.apache.avro.Schema.Field f : avro.getFields()) {
-                int i = names.indexOf(f.name());
-                if (i >= 0) {
-                    out[i] = decoder.readLong();
-                    if (++found == names.size()) {
-                        break;
-                    }
-                } else {
-                    skip(decoder, f.schema());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("capstream could not read back the record it encoded", e);
-        }
-        return out;
-    }
-
     static Schema connectSchema(org.apache.avro.Schema avro) {
         return connectSchema(avro, new HashMap<>(), false);
     }
@@ -202,33 +176,5 @@ final class AvroStructs {
             case FLOAT -> in.readFloat();
             default -> throw new IllegalArgumentException("Avro type " + avro.getType() + " has no Connect mapping here");
         };
-    }
-
-    private static void skip(BinaryDecoder in, org.apache.avro.Schema avro) throws IOException {
-        switch (avro.getType()) {
-            case RECORD -> {
-                for (org.apache.avro.Schema.Field f : avro.getFields()) {
-                    skip(in, f.schema());
-                }
-            }
-            case UNION -> skip(in, avro.getTypes().get(in.readIndex()));
-            case ENUM -> in.readEnum();
-            case ARRAY -> {
-                for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
-                    for (long i = 0; i < n; i++) {
-                        skip(in, avro.getElementType());
-                    }
-                }
-            }
-            case LONG -> in.readLong();
-            case INT -> in.readInt();
-            case STRING -> in.skipString();
-            case BYTES -> in.skipBytes();
-            case BOOLEAN -> in.readBoolean();
-            case DOUBLE -> in.readDouble();
-            case FLOAT -> in.readFloat();
-            case NULL -> { }
-            default -> throw new IllegalArgumentException("Avro type " + avro.getType() + " cannot be skipped here");
-        }
     }
 }

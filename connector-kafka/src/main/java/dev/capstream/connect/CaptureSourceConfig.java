@@ -2,10 +2,12 @@ package dev.capstream.connect;
 
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.afpacket.AfPacketOptions;
-import dev.capstream.capture.afpacket.CaptureFilter;
-import dev.capstream.capture.afpacket.FanoutMode;
-import dev.capstream.capture.afpacket.RingConfig;
-import dev.capstream.capture.afpacket.TimestampMode;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.Host;
+import dev.capstream.capture.spec.InterfaceEntry;
+import dev.capstream.capture.spec.ReaderOptions;
+import dev.capstream.capture.spec.Setting;
+import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.RecordMode;
@@ -41,23 +43,21 @@ public final class CaptureSourceConfig extends AbstractConfig {
     static final String GROUP_REGISTRY = "Schema registry";
     static final String GROUP_BACKPRESSURE = "Backpressure";
 
-    public static final String INTERFACES = "capture.interfaces";
+    // The capture options come from the capture spec; these are their Connect keys.
+    public static final String INTERFACES = key(CaptureSettings.INTERFACES);
     public static final String SPLITS = "capture.splits";
-    public static final String FANOUT_MEMBERS = "capture.fanout.members";
-    public static final String FANOUT_MODE = "capture.fanout.mode";
-    public static final String FANOUT_GROUP_ID = "capture.fanout.group.id";
-    public static final String FANOUT_DEFRAG = "capture.fanout.defrag";
-    public static final String FANOUT_ROLLOVER = "capture.fanout.rollover";
-    public static final String FILTER = "capture.filter";
-    public static final String FILTER_BPF = "capture.filter.bpf";
-    public static final String SNAPLEN = "capture.snaplen";
-    public static final String PROMISC = "capture.promisc";
-    public static final String VLAN_RESTORE = "capture.vlan.restore";
-    public static final String TIMESTAMPS = "capture.timestamps";
+    public static final String RDMA = key(CaptureSettings.RDMA_PORTS);
+    public static final String FANOUT_MEMBERS = key(CaptureSettings.FANOUT_MEMBERS);
+    public static final String FANOUT_MODE = key(CaptureSettings.FANOUT_MODE);
+    public static final String FANOUT_GROUP = key(CaptureSettings.FANOUT_GROUP);
+    public static final String FILTER = key(CaptureSettings.FILTER);
+    public static final String FILTER_BPF = key(CaptureSettings.FILTER_BPF);
+    public static final String SNAPLEN = key(CaptureSettings.SNAPLEN);
+    public static final String RING_BLOCK_SIZE = key(CaptureSettings.RING_BLOCK_SIZE);
+    public static final String RING_BLOCKS = key(CaptureSettings.RING_BLOCKS);
 
-    public static final String RING_BLOCK_SIZE = "capture.ring.block.size";
-    public static final String RING_BLOCKS = "capture.ring.blocks";
-    public static final String RING_BLOCK_TIMEOUT_MS = "capture.ring.block.timeout.ms";
+    /** The fanout group's key before the capture spec named it {@link #FANOUT_GROUP}; still read (-1 meant derived). */
+    static final String LEGACY_FANOUT_GROUP_ID = "capture.fanout.group.id";
 
     public static final String TOPIC = "topic";
     public static final String RECORD_MODE = "record.mode";
@@ -90,7 +90,6 @@ public final class CaptureSourceConfig extends AbstractConfig {
     static final String TASK_SPLIT = "capstream.task.split";
     static final String TASK_FANOUT_GROUP_ID = "capstream.task.fanout.group.id";
 
-    static final int MAX_MEMBERS = 256;
     static final int DERIVED_GROUP_ID = -1;
 
     private static final ConfigDef CONFIG_DEF = define();
@@ -98,8 +97,29 @@ public final class CaptureSourceConfig extends AbstractConfig {
             .defineInternal(TASK_SPLIT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH)
             .defineInternal(TASK_FANOUT_GROUP_ID, Type.INT, AfPacketOptions.AUTO_GROUP_ID, Importance.LOW);
 
+    private final SettingValues capture;
+
     private CaptureSourceConfig(ConfigDef def, Map<String, String> props) {
-        super(def, props, false);
+        super(def, withLegacyKeys(props), false);
+        this.capture = ConnectSettings.values(CaptureSettings.all(), this::get);
+    }
+
+    private static String key(Setting<?> setting) {
+        return Host.CONNECT.name(setting);
+    }
+
+    /** The props with keys of earlier versions under their current names (the current name wins). */
+    static Map<String, String> withLegacyKeys(Map<String, String> props) {
+        String legacy = props.get(LEGACY_FANOUT_GROUP_ID);
+        if (legacy == null || props.containsKey(FANOUT_GROUP)) {
+            return props;
+        }
+        Map<String, String> out = new LinkedHashMap<>(props);
+        out.remove(LEGACY_FANOUT_GROUP_ID);
+        if (!legacy.strip().equals(String.valueOf(DERIVED_GROUP_ID))) {
+            out.put(FANOUT_GROUP, legacy);
+        }
+        return out;
     }
 
     /** The connector's view: the user's options, checked field by field and across fields. */
@@ -134,73 +154,14 @@ public final class CaptureSourceConfig extends AbstractConfig {
 
     private static ConfigDef define() {
         ConfigDef def = new ConfigDef();
-        int order = 0;
-        def.define(INTERFACES, Type.LIST, "", Validators.interfaceList(), Importance.HIGH,
-                "Interfaces to capture on (AF_PACKET), comma-separated. IF captures with "
-                        + FANOUT_MEMBERS + " fanout members; IF:N gives this interface N members (e.g. eth0:4). Every"
-                        + " member is one split and one task. Either this or " + SPLITS + " must name something.",
-                GROUP_CAPTURE, ++order, Width.LONG, "Interfaces");
         def.define(SPLITS, Type.LIST, "", Validators.splitList(), Importance.MEDIUM,
                 "Further capture splits, comma-separated, one task each: rdma:DEVICE[:PORT] (an RDMA port's"
                         + " sniffer), pcap:PATH (a pcap/pcapng file on the worker's host, read once) or"
                         + " afpacket:IF[#MEMBER/MEMBERS].",
-                GROUP_CAPTURE, ++order, Width.LONG, "Other splits");
-        def.define(FANOUT_MEMBERS, Type.INT, 1, ConfigDef.Range.between(1, MAX_MEMBERS), Importance.HIGH,
-                "Fanout members (sockets, rings, tasks) per interface listed without :N. Each member is a task:"
-                        + " tasks.max must be at least the number of splits.",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout members");
-        def.define(FANOUT_MODE, Type.STRING, "hash", Validators.parsed(FanoutMode::parse), Importance.MEDIUM,
-                "How the members of an interface share its frames: hash (per flow), lb (round robin), cpu, rnd, qm"
-                        + " (NIC receive queue).",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout mode", Validators.recommend("hash", "lb", "cpu", "rnd", "qm"));
-        def.define(FANOUT_GROUP_ID, Type.INT, DERIVED_GROUP_ID, ConfigDef.Range.between(DERIVED_GROUP_ID, 0xFFFF),
-                Importance.LOW,
-                "PACKET_FANOUT group id of the first interface (the next interfaces take the following ids). -1"
-                        + " derives one from the connector name and the interface, so every task of the connector"
-                        + " joins the same group wherever it starts; set it when that id clashes with another program's.",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout group id");
-        def.define(FANOUT_DEFRAG, Type.BOOLEAN, true, null, Importance.LOW,
-                "Reassemble IP fragments before choosing a member, so all fragments of a datagram reach the same one.",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout defrag");
-        def.define(FANOUT_ROLLOVER, Type.BOOLEAN, false, null, Importance.LOW,
-                "Pass frames on to another member when one member's ring is full (breaks per-flow order).",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Fanout rollover");
-        def.define(FILTER, Type.STRING, "", Validators.blankOr(CaptureFilter::expression), Importance.MEDIUM,
-                "tcpdump filter expression run in the kernel, e.g. 'udp port 53' (needs libpcap0.8 on the worker's"
-                        + " host). Empty captures every frame.",
-                GROUP_CAPTURE, ++order, Width.LONG, "Filter");
-        def.define(FILTER_BPF, Type.STRING, "", Validators.blankOr(CaptureFilter::program), Importance.LOW,
-                "Classic BPF program in 'tcpdump -ddd' form (commas or newlines between instructions), run in the"
-                        + " kernel; no libpcap needed. Use this or " + FILTER + ", not both.",
-                GROUP_CAPTURE, ++order, Width.LONG, "Filter (BPF)");
-        def.define(SNAPLEN, Type.INT, 0, Validators.snaplen(), Importance.MEDIUM,
-                "Keep at most this many bytes of each frame (the wire length is still recorded): 0 keeps whole"
-                        + " frames, else " + AfPacketOptions.MIN_SNAPLEN + " to " + AfPacketOptions.MAX_SNAPLEN + ".",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Snap length");
-        def.define(PROMISC, Type.BOOLEAN, false, null, Importance.MEDIUM,
-                "Put the interfaces in promiscuous mode while the task captures (undone when it stops).",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Promiscuous");
-        def.define(VLAN_RESTORE, Type.BOOLEAN, true, null, Importance.LOW,
-                "Put the VLAN tag the kernel stripped back into the frame bytes, as libpcap does.",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Restore VLAN tags");
-        def.define(TIMESTAMPS, Type.STRING, "software", Validators.parsed(TimestampMode::parse), Importance.LOW,
-                "software (the kernel's receive time, ns) or hardware (the NIC's clock where it stamps frames).",
-                GROUP_CAPTURE, ++order, Width.SHORT, "Timestamps", Validators.recommend("software", "hardware"));
+                GROUP_CAPTURE, 0, Width.LONG, "Other splits");
+        ConnectSettings.define(def, CaptureSettings.all());
 
-        order = 0;
-        def.define(RING_BLOCK_SIZE, Type.INT, RingConfig.DEFAULT_BLOCK_SIZE, Validators.blockSize(), Importance.MEDIUM,
-                "Bytes per ring block of each member: a power of two and a multiple of the page size.",
-                GROUP_RING, ++order, Width.SHORT, "Ring block size");
-        def.define(RING_BLOCKS, Type.INT, RingConfig.DEFAULT_BLOCK_COUNT, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                "Blocks per member's ring. Block size x blocks is what a burst (or a slow Kafka) can fill before"
-                        + " the kernel drops frames.",
-                GROUP_RING, ++order, Width.SHORT, "Ring blocks");
-        def.define(RING_BLOCK_TIMEOUT_MS, Type.INT, RingConfig.DEFAULT_BLOCK_TIMEOUT_MILLIS,
-                ConfigDef.Range.between(0, RingConfig.MAX_BLOCK_TIMEOUT_MILLIS), Importance.LOW,
-                "The kernel hands a partly filled block over after this many ms: the latency bound on a quiet link.",
-                GROUP_RING, ++order, Width.SHORT, "Ring block timeout (ms)");
-
-        order = 0;
+        int order = 0;
         def.define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyStringWithoutControlChars(),
                 Importance.HIGH, "Kafka topic the records are written to.",
                 GROUP_RECORDS, ++order, Width.MEDIUM, "Topic");
@@ -290,53 +251,31 @@ public final class CaptureSourceConfig extends AbstractConfig {
 
     // ---- typed views ----------------------------------------------------------------------
 
-    /** The interface entries as given: name and members (the default where no :N). */
+    /** The capture spec's values: what to capture and how each reader is set up. */
+    SettingValues captureSettings() {
+        return capture;
+    }
+
+    /** The interface entries as given. */
     List<InterfaceEntry> interfaces() {
-        List<InterfaceEntry> out = new ArrayList<>();
-        for (String item : getList(INTERFACES)) {
-            out.add(InterfaceEntry.parse(item, getInt(FANOUT_MEMBERS)));
-        }
-        return out;
+        return CaptureSettings.interfaces(capture);
     }
 
     List<SplitAddress> otherSplits() {
         return getList(SPLITS).stream().map(SplitAddress::parse).toList();
     }
 
-    /** Every split of the connector: interface members first, in order, then the other splits. */
+    /** Every split of the connector: interface members first, in order, then RDMA ports, then the other splits. */
     List<SplitAddress> splits() {
-        List<SplitAddress> splits = new ArrayList<>();
-        for (InterfaceEntry entry : interfaces()) {
-            for (int m = 0; m < entry.members(); m++) {
-                splits.add(new SplitAddress.AfPacket(entry.name(), m, entry.members()));
-            }
-        }
+        List<SplitAddress> splits = new ArrayList<>(CaptureSettings.splits(capture));
         splits.addAll(otherSplits());
         return splits;
     }
 
-    RingConfig ring() {
-        return RingConfig.of(getInt(RING_BLOCK_SIZE), getInt(RING_BLOCKS), getInt(RING_BLOCK_TIMEOUT_MS));
-    }
-
-    CaptureFilter filter() {
-        String expression = getString(FILTER).strip();
-        String bpf = getString(FILTER_BPF).strip();
-        return !expression.isEmpty() ? CaptureFilter.expression(expression)
-                : !bpf.isEmpty() ? CaptureFilter.program(bpf) : CaptureFilter.NONE;
-    }
-
-    /** The socket options of every AF_PACKET member, with this group id. */
-    AfPacketOptions afPacketOptions(int fanoutGroupId) {
-        return AfPacketOptions.defaults()
-                .withRing(ring())
-                .withSnaplen(getInt(SNAPLEN))
-                .withFanout(FanoutMode.parse(getString(FANOUT_MODE)), getBoolean(FANOUT_DEFRAG), getBoolean(FANOUT_ROLLOVER))
-                .withFanoutGroupId(fanoutGroupId)
-                .withFilter(filter())
-                .withPromiscuous(getBoolean(PROMISC))
-                .withRestoreVlan(getBoolean(VLAN_RESTORE))
-                .withTimestamps(TimestampMode.parse(getString(TIMESTAMPS)));
+    /** The options of every split kind, with this AF_PACKET fanout group id. */
+    ReaderOptions readerOptions(int fanoutGroupId) {
+        ReaderOptions options = CaptureSettings.readerOptions(capture);
+        return options.withAfPacket(options.afPacket().withFanoutGroupId(fanoutGroupId));
     }
 
     RecordMode recordMode() {
@@ -409,8 +348,10 @@ public final class CaptureSourceConfig extends AbstractConfig {
         return getLong(POLL_TIMEOUT_MS);
     }
 
+    /** The configured group id of the first interface, or {@link #DERIVED_GROUP_ID}. */
     int fanoutGroupBase() {
-        return getInt(FANOUT_GROUP_ID);
+        Integer base = capture.get(CaptureSettings.FANOUT_GROUP);
+        return base == null ? DERIVED_GROUP_ID : base;
     }
 
     SplitAddress taskSplit() {
@@ -424,34 +365,6 @@ public final class CaptureSourceConfig extends AbstractConfig {
     /** What the worker would show for secrets: never their values. */
     static boolean isSecret(String key) {
         return CONFIG_DEF.configKeys().get(key) != null && CONFIG_DEF.configKeys().get(key).type == Type.PASSWORD;
-    }
-
-    /** One {@code IF} or {@code IF:N} entry of {@link #INTERFACES}. */
-    record InterfaceEntry(String name, int members) {
-
-        static InterfaceEntry parse(String item, int defaultMembers) {
-            String text = item.strip();
-            String name = text;
-            int members = defaultMembers;
-            int colon = text.lastIndexOf(':');
-            if (colon >= 0) {
-                name = text.substring(0, colon).strip();
-                String count = text.substring(colon + 1).strip();
-                try {
-                    members = Integer.parseInt(count);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + text + "': the part after ':' must be the number of fanout"
-                            + " members, e.g. eth0:4");
-                }
-                if (members < 1 || members > MAX_MEMBERS) {
-                    throw new IllegalArgumentException("'" + text + "': " + members + " fanout members is out of range:"
-                            + " need 1 to " + MAX_MEMBERS);
-                }
-            }
-            // The address checks the name (empty, longer than Linux allows).
-            new SplitAddress.AfPacket(name, 0, members);
-            return new InterfaceEntry(name, members);
-        }
     }
 
     /** Redacted props for log lines. */

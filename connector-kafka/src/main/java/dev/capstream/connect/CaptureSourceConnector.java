@@ -69,7 +69,8 @@ public final class CaptureSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        return CrossFieldChecks.validate(connectorConfigs, super.validate(connectorConfigs));
+        Map<String, String> props = CaptureSourceConfig.withLegacyKeys(connectorConfigs);
+        return CrossFieldChecks.validate(props, super.validate(props));
     }
 
     /** Live capture cannot rewind to an offset, so a transaction could never be replayed. */

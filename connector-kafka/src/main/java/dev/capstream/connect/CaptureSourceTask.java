@@ -1,24 +1,18 @@
 package dev.capstream.connect;
 
-import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.CaptureException;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
-import dev.capstream.capture.SplitReaders;
 import dev.capstream.capture.afpacket.AfPacket;
 import dev.capstream.pipeline.CaptureLoop;
+import dev.capstream.pipeline.RecordWiring;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
 import dev.capstream.records.AvroTrust;
-import dev.capstream.records.CapturedFrameEncoder;
-import dev.capstream.records.FrameBatchEncoder;
-import dev.capstream.records.WireFormat;
 import dev.capstream.registry.RegistryException;
-import dev.capstream.registry.SchemaRegistryClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -38,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * under which it should stop: then the ring absorbs the burst and the kernel counts what it cannot
  * hold.
  *
- * <p>Structs are built in {@code poll()}, on the worker's thread, so the capture thread only
- * encodes (the encoder it shares with the sidecar) and copies.
+ * <p>The schema, its registration and the loop come from {@link RecordWiring}, as the sidecar's do.
+ * Structs are built in {@code poll()}, on the worker's thread, so the capture thread only encodes
+ * (the encoder it shares with the sidecar) and copies.
  */
 public final class CaptureSourceTask extends SourceTask {
 
@@ -72,25 +67,20 @@ public final class CaptureSourceTask extends SourceTask {
         description = "capstream task for " + split + " on host " + host + " (connector " + props.get("name") + ")";
         reader = open(config, split, host);
         try {
-            boolean batched = config.batched();
-            Schema schema = batched ? FrameBatchEncoder.schema() : CapturedFrame.getClassSchema();
             ValueFormat format = config.valueFormat();
-            WireFormat.Header framing = framing(config, format, schema);
+            RecordWiring wiring = wiring(config, format, host);
             accounting = new SplitAccounting(split.id());
             handoff = new Handoff(config.maxUnackedFrames(), config.maxUnackedBytes(), accounting);
-            records = new RecordFactory(schema, format, config.keying(), batched, framing, config.topic(), host, split);
+            records = new RecordFactory(wiring.schema(), format, config.keying(), wiring.framing(), config.topic(),
+                    host, split);
             pollMaxRecords = config.pollMaxRecords();
             pollTimeoutMillis = config.pollTimeoutMillis();
             stop = StopSignal.never();
-            CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, split.id(), reader.interfaceName(),
-                    reader.linkType());
-            FrameBatchEncoder batch = batched ? new FrameBatchEncoder(host, split.id(), 0) : null;
-            CaptureLoop loop = new CaptureLoop(reader, encoder, framing, handoff, accounting, config.governor(), stop,
-                    config.keying(), config.recordMode(), batch);
+            CaptureLoop loop = wiring.loop(reader, handoff, accounting, config.governor(), stop);
             metrics = registerMetrics();
             captureThread = Thread.ofPlatform().daemon().name("capstream-capture-" + split.id()).start(loop);
             LOG.info("{}: capturing into topic {} as {} records, value format {}", description, config.topic(),
-                    batched ? "FrameBatch" : "CapturedFrame", format.name().toLowerCase(java.util.Locale.ROOT));
+                    wiring.schema().getName(), format.name().toLowerCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
             closeReader();
             throw e;
@@ -99,14 +89,13 @@ public final class CaptureSourceTask extends SourceTask {
 
     private SplitReader open(CaptureSourceConfig config, SplitAddress split, String host) {
         try {
-            if (split instanceof SplitAddress.AfPacket a) {
+            if (split instanceof SplitAddress.AfPacket) {
                 String unavailable = AfPacket.unavailableReason();
                 if (unavailable != null) {
                     throw new CaptureException(unavailable);
                 }
-                return AfPacket.open(a, config.afPacketOptions(config.taskFanoutGroupId()));
             }
-            return SplitReaders.open(split);
+            return config.readerOptions(config.taskFanoutGroupId()).open(split);
         } catch (CaptureException | IllegalArgumentException e) {
             throw new ConnectException(description + " cannot capture: " + e.getMessage()
                     + (split instanceof SplitAddress.AfPacket
@@ -116,19 +105,14 @@ public final class CaptureSourceTask extends SourceTask {
         }
     }
 
-    private static WireFormat.Header framing(CaptureSourceConfig config, ValueFormat format, Schema schema) {
-        if (format != ValueFormat.BYTES_CONFLUENT) {
-            // Struct values carry no framing; single-object bytes are self-describing by fingerprint.
-            return new WireFormat.SingleObject(WireFormat.fingerprint(schema));
-        }
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(config.registrySettings())) {
-            String subject = registry.valueSubject(config.topic(), schema);
-            int id = registry.register(subject, schema);
-            LOG.info("{} schema registered as subject {} with id {} at {}", schema.getName(), subject, id,
-                    registry.baseUrl());
-            return new WireFormat.Confluent(id);
+    /** Only the bytes_confluent format registers the schema: Struct values and single-object bytes need no id. */
+    private static RecordWiring wiring(CaptureSourceConfig config, ValueFormat format, String host) {
+        try {
+            return RecordWiring.create(host, config.recordMode(), config.keying(),
+                    format == ValueFormat.BYTES_CONFLUENT ? config.registrySettings() : null, config.topic());
         } catch (RegistryException e) {
-            throw new ConnectException("capstream cannot register the " + schema.getName() + " schema at "
+            throw new ConnectException("capstream cannot register the "
+                    + RecordWiring.schema(config.recordMode()).getName() + " schema at "
                     + config.getString(CaptureSourceConfig.REGISTRY_URL) + ": " + e.getMessage()
                     + " (check " + CaptureSourceConfig.REGISTRY_URL + " and the registry.* settings)", e);
         }

@@ -3,7 +3,9 @@ package dev.capstream.connect;
 import static dev.capstream.connect.CaptureSourceConfig.*;
 
 import dev.capstream.capture.SplitAddress;
-import dev.capstream.capture.afpacket.AfPacketOptions;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.InterfaceEntry;
+import dev.capstream.capture.spec.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,22 +39,23 @@ final class CrossFieldChecks {
         List<Problem> out = new ArrayList<>();
         List<String> interfaces = config.getList(INTERFACES);
         List<String> splits = config.getList(SPLITS);
-        if (interfaces.isEmpty() && splits.isEmpty()) {
-            out.add(new Problem(INTERFACES, "nothing to capture: name at least one interface here (e.g. eth0 or eth0:2)"
-                    + " or a split in " + SPLITS + " (rdma:DEVICE[:PORT], pcap:PATH)"));
+        if (interfaces.isEmpty() && splits.isEmpty() && config.getList(RDMA).isEmpty()) {
+            out.add(new Problem(INTERFACES, "nothing to capture: name at least one interface here (e.g. eth0 or eth0:2),"
+                    + " an RDMA port in " + RDMA + " or a split in " + SPLITS + " (rdma:DEVICE[:PORT], pcap:PATH)"));
         }
         Set<String> interfaceNames = new HashSet<>();
-        for (CaptureSourceConfig.InterfaceEntry entry : config.interfaces()) {
+        for (InterfaceEntry entry : config.interfaces()) {
             interfaceNames.add(entry.name());
         }
+        List<SplitAddress> rdmaPorts = CaptureSettings.rdmaSplits(config.captureSettings());
         for (SplitAddress split : config.otherSplits()) {
+            if (rdmaPorts.contains(split)) {
+                out.add(new Problem(SPLITS, split + " is also in " + RDMA + ": name each RDMA port in one place"));
+            }
             if (split instanceof SplitAddress.AfPacket a && interfaceNames.contains(a.interfaceName())) {
                 out.add(new Problem(SPLITS, split + " captures on " + a.interfaceName() + ", which " + INTERFACES
                         + " already lists: name each interface in one place"));
             }
-        }
-        if (!config.getString(FILTER).isBlank() && !config.getString(FILTER_BPF).isBlank()) {
-            out.add(new Problem(FILTER_BPF, "both " + FILTER + " and " + FILTER_BPF + " are set: use one"));
         }
         if (config.batched() && config.getString(RECORD_KEY).strip().equalsIgnoreCase("flow")) {
             out.add(new Problem(RECORD_KEY, "record.mode=batch puts many flows into one record, so records cannot be"
@@ -70,19 +73,11 @@ final class CrossFieldChecks {
             out.add(new Problem(RING_POLL_TIMEOUT_MS, "must not exceed " + RING_POLL_TIMEOUT_MAX_MS + " ("
                     + config.getLong(RING_POLL_TIMEOUT_MAX_MS) + ")"));
         }
-        boolean ringOk = true;
         try {
-            config.ring();
-        } catch (IllegalArgumentException e) {
-            ringOk = false;
-            out.add(new Problem(RING_BLOCKS, e.getMessage()));
-        }
-        if (ringOk) {
-            try {
-                config.afPacketOptions(AfPacketOptions.AUTO_GROUP_ID);
-            } catch (IllegalArgumentException e) {
-                out.add(new Problem(SNAPLEN, e.getMessage()));
-            }
+            CaptureSettings.readerOptions(config.captureSettings());
+        } catch (InvalidSettingException e) {
+            // Charged to the first setting it names (snaplen against the block size: the snaplen).
+            out.add(new Problem(e.name().split("/")[0], e.reason()));
         }
         if (!config.getPassword(REGISTRY_BASIC_AUTH).value().isBlank()
                 && !config.getPassword(REGISTRY_BEARER_TOKEN).value().isBlank()) {
@@ -95,7 +90,7 @@ final class CrossFieldChecks {
         }
         int base = config.fanoutGroupBase();
         if (base != DERIVED_GROUP_ID && base + interfaces.size() - 1 > 0xFFFF) {
-            out.add(new Problem(FANOUT_GROUP_ID, "interface " + interfaces.size() + " would get group id "
+            out.add(new Problem(FANOUT_GROUP, "interface " + interfaces.size() + " would get group id "
                     + (base + interfaces.size() - 1) + ", above 65535: pick a lower first id"));
         }
         return out;
@@ -156,7 +151,7 @@ final class CrossFieldChecks {
     }
 
     private static boolean interfacesAndSplitsValid(Map<String, ConfigValue> byName) {
-        for (String key : List.of(INTERFACES, SPLITS, FANOUT_MEMBERS)) {
+        for (String key : List.of(INTERFACES, SPLITS, RDMA, FANOUT_MEMBERS)) {
             ConfigValue v = byName.get(key);
             if (v != null && !v.errorMessages().isEmpty()) {
                 return false;

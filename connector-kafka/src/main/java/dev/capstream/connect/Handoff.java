@@ -24,8 +24,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Handoff implements FrameSink {
 
-    /** One record handed over: a copy of the encoded value and what the worker needs to send it. */
-    record Item(byte[] value, long timestampNanos, byte[] key, int frames, long frameBytes) {}
+    /**
+     * One record handed over: a copy of the encoded value and what the worker needs to send it,
+     * including the source offset ({@code lastSequence}, {@code kernelDrops}) the capture loop had
+     * at hand, so nothing is read back out of the value.
+     */
+    record Item(byte[] value, long timestampNanos, byte[] key, int frames, long frameBytes, long lastSequence,
+            long kernelDrops) {}
 
     private final int maxFrames;
     private final long maxBytes;
@@ -71,7 +76,7 @@ final class Handoff implements FrameSink {
 
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes) {
+            long frameBytes, long lastSequence, long kernelDrops) {
         int size = value.length();
         long framesNow = unackedFrames.get();
         long bytesNow = unackedBytes.get();
@@ -80,7 +85,7 @@ final class Handoff implements FrameSink {
             refusals.increment();
             return false;
         }
-        Item item = new Item(value.toByteArray(), timestampNanos, key, frames, frameBytes);
+        Item item = new Item(value.toByteArray(), timestampNanos, key, frames, frameBytes, lastSequence, kernelDrops);
         long f = unackedFrames.addAndGet(frames);
         long b = unackedBytes.addAndGet(size);
         if (!queue.offer(item)) {

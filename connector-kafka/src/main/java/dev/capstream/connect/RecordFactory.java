@@ -3,14 +3,14 @@ package dev.capstream.connect;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.records.WireFormat;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 /**
  * Turns a handed-over record into a Connect source record on the worker's thread: a Struct read
- * from the encoded body, or the encoded bytes as they are (the fast path).
+ * from the encoded body, or the encoded bytes as they are (the fast path, which reads nothing of
+ * the value: the source offset comes with the handed-over record).
  *
  * <p>Source partition: {@code {host, interface, member}} for an AF_PACKET split, {@code {host, split}}
  * for the others. Source offset: {@code {sequence, drops}}, the split's sequence number of the last
@@ -20,24 +20,19 @@ import org.apache.kafka.connect.data.Struct;
  */
 final class RecordFactory {
 
-    private static final List<String> FRAME_OFFSET_FIELDS = List.of("sequence", "kernel_drops");
-    private static final List<String> BATCH_OFFSET_FIELDS = List.of("first_sequence", "kernel_drops_total");
-
     private final AvroStructs structs;
     private final ValueFormat format;
     private final RecordKeying keying;
-    private final boolean batched;
     private final int bodyOffset;
     private final String topic;
     private final Map<String, Object> partition;
     private final String splitId;
 
-    RecordFactory(org.apache.avro.Schema schema, ValueFormat format, RecordKeying keying, boolean batched,
-            WireFormat.Header framing, String topic, String host, SplitAddress split) {
+    RecordFactory(org.apache.avro.Schema schema, ValueFormat format, RecordKeying keying, WireFormat.Header framing,
+            String topic, String host, SplitAddress split) {
         this.structs = new AvroStructs(schema);
         this.format = format;
         this.keying = keying;
-        this.batched = batched;
         this.bodyOffset = framing.bodyOffset();
         this.topic = topic;
         this.partition = sourcePartition(host, split);
@@ -56,23 +51,7 @@ final class RecordFactory {
 
     CapturedRecord toRecord(Handoff.Item item) {
         byte[] value = item.value();
-        Object connectValue;
-        long sequence;
-        long drops;
-        if (format.bytes()) {
-            long[] fields = structs.longFields(value, bodyOffset, batched ? BATCH_OFFSET_FIELDS : FRAME_OFFSET_FIELDS);
-            sequence = fields[0];
-            drops = fields[1];
-            connectValue = value;
-        } else {
-            Struct struct = structs.read(value, bodyOffset);
-            sequence = struct.getInt64(batched ? "first_sequence" : "sequence");
-            drops = struct.getInt64(batched ? "kernel_drops_total" : "kernel_drops");
-            connectValue = struct;
-        }
-        if (batched) {
-            sequence += item.frames() - 1;
-        }
+        Object connectValue = format.bytes() ? value : structs.read(value, bodyOffset);
         Schema keySchema = null;
         Object key = null;
         byte[] keyBytes = item.key();
@@ -89,7 +68,8 @@ final class RecordFactory {
                 key = splitId;
             }
         }
-        return new CapturedRecord(partition, Map.of("sequence", sequence, "drops", drops), topic, keySchema, key,
+        Map<String, Object> offset = Map.of("sequence", item.lastSequence(), "drops", item.kernelDrops());
+        return new CapturedRecord(partition, offset, topic, keySchema, key,
                 valueSchema(), connectValue, Math.floorDiv(item.timestampNanos(), 1_000_000L), item.frames(),
                 item.frameBytes(), value.length);
     }

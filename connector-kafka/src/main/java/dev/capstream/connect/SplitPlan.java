@@ -2,6 +2,7 @@ package dev.capstream.connect;
 
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.afpacket.AfPacketOptions;
+import dev.capstream.capture.spec.InterfaceEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ final class SplitPlan {
         if (tooFew != null) {
             throw new ConnectException("connector " + connectorName + ": " + tooFew.message());
         }
-        List<String> interfaces = config.interfaces().stream().map(CaptureSourceConfig.InterfaceEntry::name).toList();
+        List<String> interfaces = config.interfaces().stream().map(InterfaceEntry::name).toList();
         List<Map<String, String>> tasks = new ArrayList<>(splits.size());
         for (SplitAddress split : splits) {
             Map<String, String> task = new LinkedHashMap<>(props);

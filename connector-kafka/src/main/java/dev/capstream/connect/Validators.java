@@ -90,26 +90,6 @@ final class Validators {
         };
     }
 
-    static ConfigDef.Validator interfaceList() {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            @SuppressWarnings("unchecked")
-            List<String> items = (List<String>) value;
-            Set<String> seen = new HashSet<>();
-            for (String item : items) {
-                CaptureSourceConfig.InterfaceEntry entry;
-                try {
-                    entry = CaptureSourceConfig.InterfaceEntry.parse(item, 1);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, e.getMessage());
-                }
-                if (!seen.add(entry.name())) {
-                    throw new ConfigException(name, value, "interface " + entry.name()
-                            + " is listed twice; list it once, with IF:N for N fanout members");
-                }
-            }
-        }, () -> "IF or IF:MEMBERS, comma-separated");
-    }
-
     static ConfigDef.Validator splitList() {
         return ConfigDef.LambdaValidator.with((name, value) -> {
             @SuppressWarnings("unchecked")
@@ -127,26 +107,6 @@ final class Validators {
                 }
             }
         }, () -> "rdma:DEVICE[:PORT], pcap:PATH or afpacket:IF[#MEMBER/MEMBERS], comma-separated");
-    }
-
-    static ConfigDef.Validator snaplen() {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            int v = (Integer) value;
-            if (v != 0 && (v < AfPacketOptions.MIN_SNAPLEN || v > AfPacketOptions.MAX_SNAPLEN)) {
-                throw new ConfigException(name, value, "need " + AfPacketOptions.MIN_SNAPLEN + " to "
-                        + AfPacketOptions.MAX_SNAPLEN + " bytes, or 0 for whole frames");
-            }
-        }, () -> "0, or " + AfPacketOptions.MIN_SNAPLEN + " to " + AfPacketOptions.MAX_SNAPLEN);
-    }
-
-    static ConfigDef.Validator blockSize() {
-        return ConfigDef.LambdaValidator.with((name, value) -> {
-            try {
-                RingConfig.of((Integer) value, 1, RingConfig.DEFAULT_BLOCK_TIMEOUT_MILLIS);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }, () -> "a power of two, a multiple of the page size");
     }
 
     static ConfigDef.Validator httpUrlOrBlank() {

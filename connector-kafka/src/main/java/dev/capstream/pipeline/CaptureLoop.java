@@ -67,6 +67,8 @@ public final class CaptureLoop implements Runnable {
     private int pendingFrames;
     private long pendingBytes;
     private byte[] pendingKey;
+    private long pendingLastSequence;
+    private long pendingDrops;
 
     private final SplitSpool spool;
     private long sinkRetryAtNanos;
@@ -197,6 +199,8 @@ public final class CaptureLoop implements Runnable {
                 buffer.writeBytes(header);
                 // The drop count read when the block was taken is stamped on its frames; the
                 // reader names each frame's interface (a pcapng file may have several).
+                pendingLastSequence = sequence;
+                pendingDrops = blockDrops;
                 frameEncoder.encode(block, reader, sequence++, blockDrops, buffer);
                 pendingTimestamp = block.timestampNanos();
                 pendingFrames = 1;
@@ -236,6 +240,8 @@ public final class CaptureLoop implements Runnable {
         buffer.reset();
         buffer.writeBytes(header);
         batch.finish(blockDrops - dropsAtLastRecord, blockDrops, buffer);
+        pendingLastSequence = sequence - 1;
+        pendingDrops = blockDrops;
         dropsAtLastRecord = blockDrops;
         pendingKey = keying == RecordKeying.SPLIT ? splitKey : null;
         return offer();
@@ -247,7 +253,8 @@ public final class CaptureLoop implements Runnable {
         }
         // Counted once the sink took the record, so the count never has to be taken back (a
         // counter must not run backwards); the snapshot covers an acknowledgement that came first.
-        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+        if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes,
+                pendingLastSequence, pendingDrops)) {
             accounting.countRead(pendingFrames, pendingBytes);
             refused = false;
             return true;
@@ -338,7 +345,9 @@ public final class CaptureLoop implements Runnable {
             }
             // Out of the spool before the send, so a fast acknowledgement can never make in-flight negative.
             accounting.countSpooled(-r.frames());
-            if (!sink.send(accounting, r.timestampNanos(), r.key(), r.value(), r.frames(), r.frameBytes(),
+            // The spool keeps no sequence or drop stamp beside the record: only the Kafka sink drains
+            // a spool, and it reads neither (a Connect task, which would, has no spool).
+            if (!sink.send(accounting, r.timestampNanos(), r.key(), r.value(), r.frames(), r.frameBytes(), -1, -1,
                     spool.ticket())) {
                 accounting.countSpooled(r.frames());
                 backOff();

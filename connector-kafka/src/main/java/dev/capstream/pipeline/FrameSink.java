@@ -32,19 +32,22 @@ public interface FrameSink {
      * @param key the record key (see {@link RecordKeying}); null for none. Not reused by the caller.
      * @param frames how many frames the record holds
      * @param frameBytes captured bytes of those frames
+     * @param lastSequence the split's sequence number of the record's last frame, so a sink that
+     *     needs it (a Connect source offset) never reads it back out of {@code value}
+     * @param kernelDrops the split's kernel drops so far, as stamped on the record
+     * @return true when the sink took the record; false when it refused it for now
      */
-    /** @return true when the sink took the record; false when it refused it for now */
     boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes);
+            long frameBytes, long lastSequence, long kernelDrops);
 
     /**
-     * As {@link #send(SplitAccounting, long, byte[], EncodeBuffer, int, long)}, and once the sink has
+     * As {@link #send(SplitAccounting, long, byte[], EncodeBuffer, int, long, long, long)}, and once the sink has
      * settled a record it took (acknowledged or failed, after counting it) it runs {@code onSettled}:
      * how the spool learns that a segment's records are all home and the segment can go. Only
      * sinks a spool drains into implement it.
      */
     default boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes, Runnable onSettled) {
+            long frameBytes, long lastSequence, long kernelDrops, Runnable onSettled) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot drain a spool");
     }
 

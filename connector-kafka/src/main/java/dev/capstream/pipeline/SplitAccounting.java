@@ -232,16 +232,16 @@ public final class SplitAccounting {
         public String toKeyValues() {
             return "captured=" + read
                     + " delivered=" + delivered
-                    + " failed=" + failed
-                    + " in_flight=" + inFlight
-                    + " spooled=" + spooled
-                    + " spool_recovered=" + recovered
                     + " dropped=" + dropped()
                     + " dropped_ring_full=" + droppedRingFull
                     + " dropped_backpressure=" + droppedBackpressure
                     + " dropped_spool_full=" + droppedSpoolFull
                     + " dropped_unread=" + droppedUnread
                     + " dropped_reopen=" + droppedReopen
+                    + " failed=" + failed
+                    + " in_flight=" + inFlight
+                    + " spooled=" + spooled
+                    + " spool_recovered=" + recovered
                     + " in_ring=" + inRing
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes

@@ -52,7 +52,7 @@ class CaptureSourceConfigTest {
         assertThat(errors(props("capture.fanout.mode", "roundrobin")).get("capture.fanout.mode").getFirst())
                 .contains("not one of hash, lb, cpu, rnd, qm");
         assertThat(errors(props("capture.fanout.members", "0")).get("capture.fanout.members").getFirst())
-                .contains("at least 1");
+                .contains("out of range: need 1 to 256");
         assertThat(errors(props("capture.interfaces", "eth0:0")).get("capture.interfaces").getFirst())
                 .contains("0 fanout members is out of range");
         assertThat(errors(props("record.mode", "batch", "record.key", "flow")).get("record.key").getFirst())

@@ -46,14 +46,15 @@ class RecordFactoryTest {
         CapturedFrameEncoder encoder = new CapturedFrameEncoder("hostA", SPLIT.id(), "eth0", 1);
         WireFormat.Header framing = new WireFormat.SingleObject(WireFormat.fingerprint(CapturedFrame.getClassSchema()));
         RecordFactory factory = new RecordFactory(CapturedFrame.getClassSchema(), ValueFormat.STRUCT, RecordKeying.FLOW,
-                false, framing, "frames", "hostA", SPLIT);
+                framing, "frames", "hostA", SPLIT);
         assertThat(block.next()).isTrue();
         block.next();
         EncodeBuffer buffer = new EncodeBuffer();
         WireFormat.writeSingleObjectHeader(((WireFormat.SingleObject) framing).fingerprint(), buffer);
         encoder.encode(block, 41, 7, buffer);
         byte[] key = new byte[] {0, 0, 0, 0, 0, 0, 1, 2};
-        CapturedRecord r = factory.toRecord(new Handoff.Item(buffer.toByteArray(), 1_700_000_000_123_456_789L, key, 1, 200));
+        CapturedRecord r = factory.toRecord(new Handoff.Item(buffer.toByteArray(), 1_700_000_000_123_456_789L, key, 1, 200,
+                41, 7));
 
         Struct value = (Struct) r.value();
         assertThat(value.getString("interface_name")).isEqualTo("eth0");
@@ -74,7 +75,7 @@ class RecordFactoryTest {
     }
 
     @Test
-    void theBytesFastPathPassesTheEncodedValueThroughAndStillReadsTheOffset() {
+    void theBytesFastPathPassesTheEncodedValueThroughWithTheOffsetTheHandoffCarries() {
         FrameCursor block = AfPacket.syntheticBlock(1, i -> TestFrames.udp(100, i)).get();
         block.next();
         CapturedFrameEncoder encoder = new CapturedFrameEncoder("h", SPLIT.id(), "eth0", 1);
@@ -82,9 +83,10 @@ class RecordFactoryTest {
         WireFormat.writeConfluentHeader(12, buffer);
         encoder.encode(block, 5, 2, buffer);
         RecordFactory factory = new RecordFactory(CapturedFrame.getClassSchema(), ValueFormat.BYTES_CONFLUENT,
-                RecordKeying.SPLIT, false, new WireFormat.Confluent(12), "frames", "h", SPLIT);
+                RecordKeying.SPLIT, new WireFormat.Confluent(12), "frames", "h", SPLIT);
         byte[] encoded = buffer.toByteArray();
-        CapturedRecord r = factory.toRecord(new Handoff.Item(encoded, 0, SPLIT.id().getBytes(StandardCharsets.UTF_8), 1, 100));
+        CapturedRecord r = factory.toRecord(new Handoff.Item(encoded, 0, SPLIT.id().getBytes(StandardCharsets.UTF_8), 1, 100,
+                5, 2));
         assertThat(r.value()).isSameAs(encoded);
         assertThat(r.valueSchema()).isEqualTo(Schema.BYTES_SCHEMA);
         assertThat(r.keySchema()).isEqualTo(Schema.BYTES_SCHEMA);
@@ -98,10 +100,10 @@ class RecordFactoryTest {
         EncodeBuffer value = new EncodeBuffer();
         value.writeBytes(new byte[100]);
         for (int i = 0; i < 3; i++) {
-            assertThat(handoff.send(accounting, 0, null, value, 1, 100)).isTrue();
+            assertThat(handoff.send(accounting, 0, null, value, 1, 100, 0, 0)).isTrue();
         }
         assertThat(handoff.fullness()).isEqualTo(1.0);
-        assertThat(handoff.send(accounting, 0, null, value, 1, 100)).as("past the frame bound").isFalse();
+        assertThat(handoff.send(accounting, 0, null, value, 1, 100, 0, 0)).as("past the frame bound").isFalse();
         assertThat(handoff.take(2, 1)).as("poll takes at most its maximum").hasSize(2);
         assertThat(handoff.fullness()).as("taken is not acknowledged").isEqualTo(1.0);
         handoff.settled(1, 100, 100, true);
@@ -110,6 +112,6 @@ class RecordFactoryTest {
         assertThat(handoff.acknowledgedFrames()).isEqualTo(1);
         assertThat(handoff.filteredFrames()).isEqualTo(1);
         assertThat(handoff.peakUnackedFrames()).isEqualTo(3);
-        assertThat(handoff.send(accounting, 0, null, value, 1, 100)).isTrue();
+        assertThat(handoff.send(accounting, 0, null, value, 1, 100, 0, 0)).isTrue();
     }
 }

@@ -139,6 +139,57 @@ class DistributionIT {
         }
     }
 
+    @Test
+    void withNoBrokerNamedTheFullTarballStartsItsEmbeddedBrokerAndDeliversEveryFrame() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        int frames = 20;
+        try (VethLab lab = VethLab.create();
+                FrameInjector injector = FrameInjector.open(lab);
+                ChildProcess capture = ChildProcess.start(List.of(dist.launcher().toString(), "capture",
+                        "--interface", lab.hostInterface(), "--topic", "embedded", "--count", String.valueOf(frames),
+                        "--duration", "120", "--metrics-port", "0"),
+                        Map.of("JAVA_HOME", System.getProperty("java.home")))) {
+            capture.awaitStderr("capturing on", 120);
+            assertThat(capture.stderr()).contains("embedded Kafka broker");
+            for (int i = 0; i < frames; i++) {
+                injector.send(TestFrames.udp(100, i));
+            }
+            assertThat(capture.awaitExit(90)).as("exit code; stderr:%n%s", capture.stderr()).isZero();
+            assertThat(capture.summary()).containsEntry("result", "ok").containsEntry("captured", String.valueOf(frames))
+                    .containsEntry("delivered", String.valueOf(frames)).containsEntry("failed", "0");
+        }
+    }
+
+    @Test
+    void theCaptureHostTarballCarriesNoKafkaServerAndAsksForABroker() throws Exception {
+        try (UnpackedDistribution host = UnpackedDistribution.unpackCaptureHost()) {
+            assertThat(host.home().resolve("lib/broker")).doesNotExist();
+            try (Stream<Path> lib = Files.list(host.home().resolve("lib"))) {
+                List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
+                assertThat(jars).anyMatch(j -> j.startsWith("kafka-clients-"))
+                        .noneMatch(j -> j.startsWith("kafka_2.13") || j.startsWith("kafka-server")
+                                || j.startsWith("kafka-raft") || j.startsWith("kafka-metadata") || j.startsWith("scala-"))
+                        .as("no test kit, no test support").noneMatch(j -> j.startsWith("kafka-test-common"))
+                        .noneMatch(j -> j.contains("tests.jar") || j.startsWith("testkit-") || j.startsWith("junit"));
+            }
+            // Production code carries no veth lab either.
+            try (java.util.zip.ZipFile nativeJar = new java.util.zip.ZipFile(host.home()
+                    .resolve("lib/capture-native-" + DeployFiles.projectVersion() + ".jar").toFile())) {
+                assertThat(nativeJar.stream().map(java.util.zip.ZipEntry::getName))
+                        .noneMatch(n -> n.startsWith("dev/capstream/capture/lab/"));
+            }
+            assumeTrue(VethLab.isSupported(), "capture opens its interface before it looks for a broker: "
+                    + VethLab.unsupportedReason());
+            try (ChildProcess run = ChildProcess.run(List.of(host.launcher().toString(), "capture", "--interface", "lo",
+                    "--topic", "t", "--count", "1", "--metrics-port", "0"),
+                    Map.of("JAVA_HOME", System.getProperty("java.home")), 60)) {
+                assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
+                assertThat(run.stderr()).contains("carries no embedded Kafka broker").contains("--bootstrap-servers")
+                        .doesNotContain("Exception");
+            }
+        }
+    }
+
     static int health(int port) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))

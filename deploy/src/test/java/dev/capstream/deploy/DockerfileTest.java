@@ -12,11 +12,15 @@ class DockerfileTest {
             DockerfileInstructions.parse(DeployFiles.moduleDir().resolve("docker/Dockerfile"));
 
     @Test
-    void buildsOnTemurin25JdkAndRunsOnTheOfficialTemurin25Jre() {
+    void baseImagesAreBuildArgumentsThatDefaultToTemurin25JdkAndJre() {
+        assertThat(DOCKERFILE.all("ARG")).contains("BUILD_IMAGE=eclipse-temurin:25-jdk",
+                "RUNTIME_IMAGE=eclipse-temurin:25-jre", "DIST_STAGE=build");
         List<String> from = DOCKERFILE.all("FROM");
-        assertThat(from).hasSize(2);
-        assertThat(from.getFirst()).isEqualTo("eclipse-temurin:25-jdk AS build");
-        assertThat(DOCKERFILE.finalStage().all("FROM")).containsExactly("eclipse-temurin:25-jre");
+        assertThat(from.getFirst()).isEqualTo("${BUILD_IMAGE} AS build");
+        assertThat(from).contains("${DIST_STAGE} AS dist");
+        assertThat(DOCKERFILE.finalStage().all("FROM")).containsExactly("${RUNTIME_IMAGE}");
+        // Ubuntu 24.04 (the Temurin images) names libpcap libpcap0.8t64; Debian 12 libpcap0.8.
+        assertThat(DOCKERFILE.finalStage().all("ARG")).containsExactly("PCAP_PACKAGE=libpcap0.8t64");
     }
 
     @Test
@@ -56,9 +60,10 @@ class DockerfileTest {
         DockerfileInstructions runtime = DOCKERFILE.finalStage();
         assertThat(DockerfileInstructions.execForm(runtime.all("ENTRYPOINT").getLast()))
                 .containsExactly("/opt/capstream/bin/capstream");
-        assertThat(runtime.all("COPY")).contains("--from=build /dist /opt/capstream");
-        // the build stage unpacks the tarball this module builds
+        assertThat(runtime.all("COPY")).contains("--from=dist /dist /opt/capstream");
+        // both ways to the distribution unpack the capture-host tarball this module builds: no Kafka server in the image
         assertThat(String.join("\n", DOCKERFILE.all("RUN")))
-                .contains("-pl deploy -am package").contains("tar -xzf deploy/target/capstream-*.tar.gz");
+                .contains("-pl deploy -am package").contains("tar -xzf deploy/target/capstream-*-capture-host.tar.gz");
+        assertThat(DOCKERFILE.all("COPY")).contains("deploy/target/capstream-*-capture-host.tar.gz /tmp/capstream.tar.gz");
     }
 }

@@ -23,8 +23,18 @@ final class UnpackedDistribution implements AutoCloseable {
         this.home = home;
     }
 
+    /** The full tarball, capstream-VERSION.tar.gz. */
     static UnpackedDistribution unpack() throws IOException, InterruptedException {
-        Path tarball = Path.of(DeployFiles.required("capstream.tarball"));
+        return unpack("capstream.tarball");
+    }
+
+    /** The capture-host tarball, capstream-VERSION-capture-host.tar.gz: no lib/broker/. */
+    static UnpackedDistribution unpackCaptureHost() throws IOException, InterruptedException {
+        return unpack("capstream.capture-host.tarball");
+    }
+
+    private static UnpackedDistribution unpack(String property) throws IOException, InterruptedException {
+        Path tarball = Path.of(DeployFiles.required(property));
         if (!Files.isRegularFile(tarball)) {
             throw new IllegalStateException(tarball + " is missing: the integration tests run after 'package'");
         }

@@ -37,13 +37,21 @@ public final class FrameInjector implements AutoCloseable {
         return open(lab.namespace(), lab.peerInterface());
     }
 
-    /** An injector on {@code interfaceName} inside the named network namespace ({@code ip netns} name). */
+    /**
+     * An injector on {@code interfaceName} in this process's own network namespace, e.g. a lab's
+     * host end, so frames arrive on the peer end inside the lab's namespace.
+     */
+    public static FrameInjector openInThisNamespace(String interfaceName) {
+        return open(null, interfaceName);
+    }
+
+    /** An injector on {@code interfaceName} inside the named network namespace ({@code ip netns} name; null: this one). */
     public static FrameInjector open(String namespace, String interfaceName) {
         record Opened(int fd, int ifindex) {}
-        Opened opened = Namespaces.callIn(namespace, () -> {
+        java.util.concurrent.Callable<Opened> opening = () -> {
             int ifindex = Libc.ifNameToIndex(interfaceName);
             if (ifindex == 0) {
-                throw new IllegalStateException("interface '" + interfaceName + "' not found in netns " + namespace);
+                throw new IllegalStateException("interface '" + interfaceName + "' not found in netns " + (namespace == null ? "(this one)" : namespace));
             }
             // Protocol 0 in socket() and bind(): a send-only socket that never queues received frames.
             int fd = Libc.socket(LinuxConstants.AF_PACKET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, 0,
@@ -59,7 +67,15 @@ public final class FrameInjector implements AutoCloseable {
                 throw e;
             }
             return new Opened(fd, ifindex);
-        });
+        };
+        Opened opened;
+        try {
+            opened = namespace == null ? opening.call() : Namespaces.callIn(namespace, opening);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open an injector on " + interfaceName + ": " + e.getMessage(), e);
+        }
         return new FrameInjector(namespace, interfaceName, opened.ifindex(), opened.fd());
     }
 

@@ -134,6 +134,14 @@ public final class VethLab implements AutoCloseable {
         return peerInterface;
     }
 
+    /**
+     * Calls {@code task} on a thread inside the lab's namespace and returns its result. Sockets it
+     * opens stay in the namespace for life and can be used from any thread afterwards.
+     */
+    public <T> T callInNamespace(java.util.concurrent.Callable<T> task) {
+        return Namespaces.callIn(namespace, task);
+    }
+
     /** The network namespace's name, as {@code ip netns} lists it. */
     public String namespace() {
         return namespace;

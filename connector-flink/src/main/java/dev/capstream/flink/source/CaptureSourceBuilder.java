@@ -218,7 +218,8 @@ public final class CaptureSourceBuilder {
         for (String value : values) {
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException("capture source: '" + option.key() + "' has an empty entry: "
-                        + values);
+                        + values + (option == CaptureSourceOptions.HOSTS
+                                ? "; to capture on every host a reader runs on, leave 'hosts' unset" : ""));
             }
             if (!seen.add(value)) {
                 throw new IllegalArgumentException("capture source: '" + option.key() + "' names '" + value

@@ -146,6 +146,8 @@ class CaptureSourceBuilderTest {
                 .hasMessageContaining("names 'h' twice");
         assertThatThrownBy(() -> CaptureSource.builder().hosts("h", " ").interfaces("eth0").build())
                 .hasMessageContaining("empty entry");
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("").interfaces("eth0").build())
+                .hasMessageContaining("leave 'hosts' unset");
     }
 
     @Test

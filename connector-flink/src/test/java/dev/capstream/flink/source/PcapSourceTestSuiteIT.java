@@ -5,6 +5,10 @@ import dev.capstream.avro.Direction;
 import dev.capstream.avro.TimestampSource;
 import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.capture.pcap.PcapNgWriter;
+import dev.capstream.flink.enumerator.CaptureEnumeratorState;
+import dev.capstream.flink.enumerator.CaptureEnumeratorStateSerializer;
+import dev.capstream.flink.split.CaptureSplit;
+import dev.capstream.flink.split.CaptureSplitSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -18,6 +22,12 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.connector.testframe.environment.MiniClusterTestEnvironment;
 import org.apache.flink.connector.testframe.external.ExternalContextFactory;
 import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
@@ -31,7 +41,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * Flink's connector testing framework on the bounded (pcap) mode. The "external system" is a
- * folder, given to the source as a directory: each split the framework asks for is a pcapng file
+ * folder, given to the source as a directory (built when the job starts, since the framework makes
+ * the source before the files and an empty directory fails build()): each split the framework asks for is a pcapng file
  * the context writes there, and the expected
  * records are exactly what a replay of that file must emit. The framework's unbounded cases
  * (savepoint, scale up/down, metrics, idle reader, task manager failure) write more data into a
@@ -74,9 +85,9 @@ class PcapSourceTestSuiteIT extends SourceTestSuiteBase<CapturedFrame> {
             if (settings.getBoundedness() != Boundedness.BOUNDED) {
                 throw new UnsupportedOperationException("pcap replays are bounded; live capture is the unbounded mode");
             }
-            // The framework creates the source before it writes the splits: a directory is listed
-            // when the job starts.
-            return CaptureSource.builder().pcapFiles(dir).build();
+            // The framework creates the source before it writes the splits, and build() refuses a
+            // directory with no capture in it: the source is built when the job starts.
+            return new BuiltWhenTheJobStarts(dir.toString());
         }
 
         @Override
@@ -150,6 +161,52 @@ class PcapSourceTestSuiteIT extends SourceTestSuiteBase<CapturedFrame> {
                 }
             }
             Files.deleteIfExists(dir);
+        }
+
+        /** The capture source of a directory, built where the job uses it (the files are there by then). */
+        record BuiltWhenTheJobStarts(String dir) implements
+                Source<CapturedFrame, CaptureSplit, CaptureEnumeratorState>, ResultTypeQueryable<CapturedFrame> {
+
+            private CaptureSource source() {
+                return CaptureSource.builder().pcapFiles(Path.of(dir)).build();
+            }
+
+            @Override
+            public Boundedness getBoundedness() {
+                return Boundedness.BOUNDED;
+            }
+
+            @Override
+            public SourceReader<CapturedFrame, CaptureSplit> createReader(SourceReaderContext context) {
+                return source().createReader(context);
+            }
+
+            @Override
+            public SplitEnumerator<CaptureSplit, CaptureEnumeratorState> createEnumerator(
+                    SplitEnumeratorContext<CaptureSplit> context) {
+                return source().createEnumerator(context);
+            }
+
+            @Override
+            public SplitEnumerator<CaptureSplit, CaptureEnumeratorState> restoreEnumerator(
+                    SplitEnumeratorContext<CaptureSplit> context, CaptureEnumeratorState checkpoint) {
+                return source().restoreEnumerator(context, checkpoint);
+            }
+
+            @Override
+            public SimpleVersionedSerializer<CaptureSplit> getSplitSerializer() {
+                return CaptureSplitSerializer.INSTANCE;
+            }
+
+            @Override
+            public SimpleVersionedSerializer<CaptureEnumeratorState> getEnumeratorCheckpointSerializer() {
+                return CaptureEnumeratorStateSerializer.INSTANCE;
+            }
+
+            @Override
+            public TypeInformation<CapturedFrame> getProducedType() {
+                return CapturedFrameTypeInfo.INSTANCE;
+            }
         }
 
         private static String kernelHostName() {

@@ -1,5 +1,7 @@
 package dev.capstream.sidecar.broker;
 
+import dev.capstream.sidecar.run.ExitStatus;
+import dev.capstream.sidecar.run.SetupException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -55,12 +57,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     /**
      * Formats a log directory, starts the server and waits until it answers a client.
      *
-     * @throws dev.capstream.sidecar.run.SetupException when this installation carries no Kafka server (exit code 2)
+     * @throws SetupException when this installation carries no Kafka server (exit code 2)
      * @throws IllegalStateException when the server does not start
      */
     public static EmbeddedBroker start() {
         if (!isAvailable()) {
-            throw new dev.capstream.sidecar.run.SetupException("no --bootstrap-servers given, and this installation carries no embedded "
+            throw new SetupException("no --bootstrap-servers given, and this installation carries no embedded "
                     + "Kafka broker (a capture-host install or the container image): name your Kafka with "
                     + "--bootstrap-servers HOST:PORT (or bootstrap-servers= in the --config file)");
         }
@@ -140,7 +142,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                throw new IllegalStateException("could not start the embedded Kafka broker: " + dev.capstream.sidecar.run.ExitStatus.userMessage(e), e);
+                throw new IllegalStateException("could not start the embedded Kafka broker: " + ExitStatus.userMessage(e), e);
             }
         }
 

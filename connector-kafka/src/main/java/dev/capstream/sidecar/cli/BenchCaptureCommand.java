@@ -6,6 +6,11 @@ import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.afpacket.AfPacketOptions;
 import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.InterfaceEntry;
+import dev.capstream.capture.spec.ReaderOptions;
+import dev.capstream.capture.spec.SettingValues;
+import dev.capstream.capture.spec.SplitKind;
 import dev.capstream.sidecar.demo.DemoFrames;
 import dev.capstream.sidecar.demo.DemoLink;
 import java.io.PrintWriter;
@@ -15,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -24,7 +28,7 @@ import picocli.CommandLine.Spec;
  * the same AF_PACKET readers as {@code capture}, one thread per fanout member, but each frame is
  * only walked and counted, nothing is encoded or sent.
  */
-@Command(name = "bench-capture", mixinStandardHelpOptions = true,
+@Command(name = "bench-capture", mixinStandardHelpOptions = true, modelTransformer = CaptureCliOptions.Install.class,
         description = {"Captures and only counts frames (no Kafka), for the capture benchmark's reader contract.",
             "Interface from $CAP_IFACE (or --interface), safety stop after $CAP_DURATION seconds (0: none). Prints 'ready'"
                     + " once every socket is bound, and on SIGTERM/SIGINT (or the duration) drains the blocks the kernel"
@@ -32,7 +36,7 @@ import picocli.CommandLine.Spec;
             "Ring memory is 64 MiB in total across an interface's members unless --ring-blocks is given.",
             "Before 'ready' it runs its block loop over frames on a veth pair of its own, in a throw-away network"
                     + " namespace, so the JIT is done before the harness measures (an in-memory block if that cannot be made)."})
-final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer> {
+final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer>, CaptureCliOptions.Holder {
 
     /** The harness gives every reader 64 MiB of ring in total. */
     private static final long TOTAL_RING_BYTES = 64L << 20;
@@ -49,8 +53,8 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    AfPacketCliOptions capture;
+    /** The same AF_PACKET options as {@code capture}. */
+    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET);
 
     private volatile boolean stopping;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -60,9 +64,15 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     private String result;
 
     @Override
+    public CaptureCliOptions captureOptions() {
+        return capture;
+    }
+
+    @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> interfaces = capture.interfaces;
+        SettingValues settings = capture.values();
+        List<String> interfaces = settings.get(CaptureSettings.INTERFACES);
         if (interfaces.isEmpty()) {
             String env = System.getenv("CAP_IFACE");
             if (env == null || env.isBlank()) {
@@ -71,13 +81,16 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
             interfaces = List.of(env.strip());
         }
         double duration = parseDuration(System.getenv("CAP_DURATION"));
-        List<SplitAddress> splits = capture.splits(interfaces);
+        List<SplitAddress> splits = new ArrayList<>();
+        for (String item : interfaces) {
+            splits.addAll(InterfaceEntry.parse(item).splits(settings.get(CaptureSettings.FANOUT_MEMBERS)));
+        }
         int maxMembers = splits.stream().mapToInt(s -> ((SplitAddress.AfPacket) s).members()).max().orElse(1);
-        int blockSize = capture.ringBlockSize == null ? RingConfig.DEFAULT_BLOCK_SIZE
-                : AfPacketCliOptions.parseBytes("--ring-block-size", capture.ringBlockSize);
+        int blockSize = settings.get(CaptureSettings.RING_BLOCK_SIZE);
         int defaultBlocks = (int) Math.max(2, TOTAL_RING_BYTES / blockSize / maxMembers);
-        AfPacketOptions options = capture.options(defaultBlocks);
-        Function<SplitAddress, SplitReader> opener = AfPacketCliOptions.opener(options);
+        AfPacketOptions options = CaptureSettings.afPacketOptions(settings,
+                CaptureSettings.ring(settings, settings.getOr(CaptureSettings.RING_BLOCKS, defaultBlocks)));
+        Function<SplitAddress, SplitReader> opener = ReaderOptions.defaults().withAfPacket(options)::open;
 
         Thread hook = new Thread(() -> {
             finish();
@@ -191,7 +204,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
                             options.ring().blockTimeoutMillis()))
                     .withFanoutGroupId(AfPacketOptions.AUTO_GROUP_ID)
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
-            SplitReader reader = AfPacketCliOptions.opener(warm).apply(SplitAddress.AfPacket.of(lab.hostInterface()));
+            SplitReader reader = ReaderOptions.defaults().withAfPacket(warm).open(SplitAddress.AfPacket.of(lab.hostInterface()));
             try {
                 byte[][] frames = {DemoFrames.udp(64, 0), DemoFrames.udp(1514, 1), DemoFrames.udp(512, 2)};
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARM_UP_MAX_MILLIS);

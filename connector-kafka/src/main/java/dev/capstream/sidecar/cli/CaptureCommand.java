@@ -2,6 +2,10 @@ package dev.capstream.sidecar.cli;
 
 import dev.capstream.sidecar.run.CaptureRun;
 import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.SettingValues;
+import dev.capstream.capture.spec.SplitKind;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,23 +13,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "capture", mixinStandardHelpOptions = true,
+@Command(name = "capture", mixinStandardHelpOptions = true, modelTransformer = CaptureCliOptions.Install.class,
         description = {"Captures frames from one or more interfaces (AF_PACKET TPACKET_V3 rings, one per fanout member"
                 + " and thread) and/or RDMA ports (sniffer QPs) into a Kafka topic.",
             "Needs root or CAP_NET_RAW. Ends with one key=value summary line on stdout: "
                     + "captured= delivered= dropped= (by reason) failed= in_flight= kernel_seen=."})
-final class CaptureCommand implements Callable<Integer> {
+final class CaptureCommand implements Callable<Integer>, CaptureCliOptions.Holder {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    AfPacketCliOptions capture;
-
-    @Option(names = "--rdma", paramLabel = "DEVICE[:PORT]",
-            description = "RDMA port to sniff (RAW_PACKET QP + SNIFFER flow; mlx4/mlx5, CAP_NET_RAW), e.g. mlx5_0:1;"
-                    + " port 1 when omitted. Repeatable.")
-    java.util.List<String> rdmaPorts = new java.util.ArrayList<>();
+    /** Interfaces, RDMA ports and how their readers are set up: the options of {@link CaptureSettings}. */
+    final CaptureCliOptions capture = new CaptureCliOptions(SplitKind.AFPACKET, SplitKind.RDMA);
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Kafka topic for the frames (created if missing).")
     String topic;
@@ -43,6 +42,11 @@ final class CaptureCommand implements Callable<Integer> {
     Long count;
 
     @Override
+    public CaptureCliOptions captureOptions() {
+        return capture;
+    }
+
+    @Override
     public Integer call() {
         if (count != null && count < 1) {
             throw new IllegalArgumentException("--count must be at least 1, got " + count);
@@ -50,18 +54,13 @@ final class CaptureCommand implements Callable<Integer> {
         if (durationSeconds != null && !(durationSeconds > 0)) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds, got " + durationSeconds);
         }
-        if (capture.interfaces.isEmpty() && rdmaPorts.isEmpty()) {
+        SettingValues settings = capture.values();
+        List<SplitAddress> splits = CaptureSettings.splits(settings);
+        if (splits.isEmpty()) {
             throw new IllegalArgumentException("nothing to capture: name an --interface or an --rdma DEVICE[:PORT]");
         }
-        java.util.List<SplitAddress> splits = new java.util.ArrayList<>();
-        if (!capture.interfaces.isEmpty()) {
-            splits.addAll(capture.splits());
-        }
-        for (String port : rdmaPorts) {
-            splits.add(SplitAddress.parse("rdma:" + port));
-        }
         CaptureRun run = new CaptureRun(
-                new CaptureRun.Settings(splits, AfPacketCliOptions.opener(capture.options()), topic,
+                new CaptureRun.Settings(splits, CaptureSettings.readerOptions(settings)::open, topic,
                         connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
                         .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),

@@ -87,6 +87,16 @@ public final class Main {
         return cli.execute(args);
     }
 
+    /** A capture setting's own message when the spec refused the value, else picocli's. */
+    private static String parameterMessage(CommandLine.ParameterException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof dev.capstream.capture.spec.InvalidSettingException invalid) {
+                return invalid.getMessage();
+            }
+        }
+        return userMessage(e);
+    }
+
     /**
      * A bad option, value or config key: one line naming it, and where the usage is. The usage
      * itself is printed only on --help, so the error is not lost above a page of it.
@@ -94,7 +104,7 @@ public final class Main {
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         String name = command.getParent() == null ? "capstream" : "capstream " + command.getCommandName();
-        command.getErr().println(name + ": " + e.getMessage() + "; see `" + helpCommand(command) + "`");
+        command.getErr().println(name + ": " + parameterMessage(e) + "; see `" + helpCommand(command) + "`");
         command.getErr().flush();
         return EXIT_SETUP;
     }

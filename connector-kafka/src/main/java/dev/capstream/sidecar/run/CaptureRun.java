@@ -1,57 +1,47 @@
 package dev.capstream.sidecar.run;
 
-import dev.capstream.sidecar.broker.EmbeddedBroker;
-import dev.capstream.sidecar.ops.MetricsServer;
-import dev.capstream.sidecar.ops.SpoolGauges;
-import dev.capstream.spool.Spool;
-import dev.capstream.spool.SpoolException;
-import dev.capstream.spool.SpoolSettings;
-import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.SplitAddress;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.capture.SplitReaders;
-import dev.capstream.pipeline.CaptureLoop;
+import dev.capstream.pipeline.Hostname;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.RecordMode;
-import dev.capstream.records.FrameBatchEncoder;
-import org.apache.avro.Schema;
+import dev.capstream.pipeline.RecordWiring;
 import dev.capstream.pipeline.SplitAccounting;
 import dev.capstream.pipeline.StopSignal;
-import dev.capstream.records.CapturedFrameEncoder;
-import dev.capstream.records.WireFormat;
 import dev.capstream.registry.RegistrySettings;
-import dev.capstream.registry.SchemaRegistryClient;
+import dev.capstream.sidecar.broker.EmbeddedBroker;
+import dev.capstream.sidecar.ops.MetricsServer;
+import dev.capstream.sidecar.ops.SpoolGauges;
+import dev.capstream.spool.SplitSpool;
+import dev.capstream.spool.Spool;
+import dev.capstream.spool.SpoolException;
+import dev.capstream.spool.SpoolSettings;
+import dev.capstream.sidecar.ops.RunReport;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One capture run of the sidecar: open the splits, find the broker (or start one), register the
- * schema, run a {@link CaptureLoop} per split on its own thread, and account for every frame at
- * the end. The setup happens before anything is captured, so a bad interface, registry or broker
- * fails the run with nothing half-sent.
+ * One capture run of the sidecar: open the splits, register the schema ({@link RecordWiring},
+ * shared with the Connect task), find the broker (or start one), run a capture loop per split on
+ * its own thread, and account for every frame at the end. The setup happens before anything is
+ * captured, so a bad interface, registry or broker fails the run with nothing half-sent.
  */
 public final class CaptureRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureRun.class);
-    private static final long DEFAULT_BUFFER_MEMORY = 64L << 20;
+    private static final long LOOP_JOIN_MILLIS = 10_000;
+    /** A signalled process waits this much beyond the flush timeout for the run to account for its frames. */
+    private static final long SIGNAL_GRACE_MILLIS = 15_000;
 
     /**
      * @param splits what to read, one capture thread each
@@ -101,7 +91,14 @@ public final class CaptureRun {
             long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
             long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp, SpoolSettings spool) {
 
-        /** Records stamped with the capture time, as live capture does; no spool. */
+        public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, null);
+        }
+
+        /** Records stamped with the capture time, as live capture does. */
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
                 long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis) {
@@ -119,6 +116,19 @@ public final class CaptureRun {
                     metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, s);
         }
 
+        /**
+         * The producer settings: with a spool, a record the producer has taken waits for Kafka as
+         * long as it takes (what Kafka refuses goes to the spool) rather than failing after 2 minutes.
+         */
+        Map<String, String> producerSettings() {
+            if (spool == null || producer.containsKey("delivery.timeout.ms")) {
+                return producer;
+            }
+            Map<String, String> p = new java.util.LinkedHashMap<>(producer);
+            p.put("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE));
+            return p;
+        }
+
         public static Pipeline defaults() {
             return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
                     "127.0.0.1", 5_000, 15_000);
@@ -131,6 +141,7 @@ public final class CaptureRun {
 
     private final String command;
     private final Settings settings;
+    private final Pipeline pipeline;
     private final PrintWriter out;
     private final PrintWriter err;
 
@@ -142,139 +153,206 @@ public final class CaptureRun {
     public CaptureRun(String command, Settings settings, PrintWriter out, PrintWriter err) {
         this.command = command;
         this.settings = settings;
+        this.pipeline = settings.pipeline();
         this.out = out;
         this.err = err;
     }
+
+    /** A run set up and capturing: where its loops send, their accounting and their threads. */
+    private record Capturing(String bootstrap, KafkaFrameSink sink, List<SplitAccounting> accounts,
+            List<Thread> loops, SpoolGauges spool) {}
 
     /**
      * Runs until the frame budget, the duration, a signal or a failure stops it.
      *
      * @param whenCapturing called once every split is capturing and the sink is ready, with the
      *     bootstrap servers in use (the demo starts its traffic there)
-     * @return the exit code
+     * @return the exit status ({@link ExitStatus})
+     * @throws SetupException when something must be fixed before anything can be captured
      */
-    public int execute(java.util.function.Consumer<String> whenCapturing) {
+    public int execute(Consumer<String> whenCapturing) {
         long started = System.nanoTime();
         StopSignal stop = StopSignal.after(settings.maxFrames(), settings.maxDurationMillis());
-        CountDownLatch finished = new CountDownLatch(1);
-        int[] exitCode = {ExitStatus.OK};
-        Thread hook = new Thread(() -> onSignal(stop, finished, exitCode), "capstream-shutdown");
-        List<SplitReader> readers = new ArrayList<>();
-        EmbeddedBroker broker = null;
-        KafkaFrameSink sink = null;
-        MetricsServer metrics = null;
-        Spool spool = null;
-        List<Thread> threads = new ArrayList<>();
-        Pipeline pipeline = settings.pipeline();
+        SignalExit signals = new SignalExit(stop, pipeline.flushTimeoutMillis() + SIGNAL_GRACE_MILLIS, out, err);
+        Closer opened = new Closer();
         try {
-            String host = dev.capstream.pipeline.Hostname.get();
-            for (SplitAddress split : settings.splits()) {
-                readers.add(settings.opener().apply(split));
-            }
-            WireFormat.Header framing = framing();
-            String bootstrap = settings.bootstrapServers();
-            if (bootstrap == null) {
-                broker = EmbeddedBroker.start();
-                bootstrap = broker.bootstrapServers();
-                err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
-                err.flush();
-            }
-            // The producer checks its settings when built: before the topic is touched.
-            Map<String, Object> producerConfig = producerProperties(bootstrap, host, pipeline.producer(),
-                    pipeline.spool() != null);
-            checkBatchFitsARequest(pipeline.mode(), producerConfig);
-            sink = new KafkaFrameSink(newProducer(producerConfig), settings.topic(), bufferMemory(producerConfig),
-                    pipeline.recordTimestamp() == RecordTimestamp.SEND);
-            ensureTopic(bootstrap, settings.topic());
-            if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
-                TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
-            }
-            spool = openSpool(pipeline.spool(), readers);
-            SpoolGauges spoolGauges = spool == null ? null : new SpoolGauges(spool);
-
-            List<SplitAccounting> accounts = new ArrayList<>();
-            for (SplitReader reader : readers) {
-                SplitAccounting accounting = new SplitAccounting(reader.address().id());
-                CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, reader.address().id(),
-                        reader.interfaceName(), reader.linkType());
-                FrameBatchEncoder batch = pipeline.mode().batched()
-                        ? new FrameBatchEncoder(host, reader.address().id(), 0) : null;
-                CaptureLoop loop = new CaptureLoop(reader, encoder, framing, sink, accounting,
-                        pipeline.governor(), stop, pipeline.keying(), pipeline.mode(), batch,
-                        spool == null ? null : spool.split(reader.address().id()));
-                accounts.add(accounting);
-                threads.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(loop));
-            }
-            if (pipeline.metricsPort() > 0) {
-                metrics = startMetrics(pipeline, accounts, stop, spoolGauges);
-                err.println("metrics at http://" + pipeline.metricsAddress() + ":" + metrics.port() + "/metrics");
-            }
-            threads.forEach(Thread::start);
-            stopWhenAllFinished(threads, stop);
-            Runtime.getRuntime().addShutdownHook(hook);
-            err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
-                    + " into topic "
-                    + settings.topic() + " at " + bootstrap + stopDescription());
-            err.flush();
+            Capturing run = start(stop, opened, signals);
             if (whenCapturing != null) {
-                whenCapturing.accept(bootstrap);
+                whenCapturing.accept(run.bootstrap());
             }
-
-            long statsEvery = pipeline.statsIntervalMillis() > 0 ? pipeline.statsIntervalMillis() : Long.MAX_VALUE / 4;
-            while (!stop.await(statsEvery)) {
-                err.println("stats " + total(accounts).toKeyValues()
-                        + (spoolGauges == null ? "" : spoolGauges.statsTokens()));
-                err.flush();
-            }
-            for (Thread t : threads) {
-                t.join(10_000);
-            }
-            sink.flush(pipeline.flushTimeoutMillis());
-            sink.close(0);
-            sink = null;
-
-            SplitAccounting.Snapshot total = total(accounts);
-            Throwable failure = stop.failure();
-            Outcome outcome = Outcome.of(failure, total);
-            out.println("result=" + outcome.word() + " topic=" + settings.topic() + " "
-                    + total.toKeyValues() + (spoolGauges == null ? "" : spoolGauges.summaryTokens()) + " elapsed_ms="
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            out.flush();
-            if (total.failed() > 0) {
-                err.println("capstream " + command + ": " + total.failed() + " frames were not delivered to topic "
-                        + settings.topic() + ": " + total.lastFailure());
-            }
-            if (failure != null) {
-                err.println("capstream " + command + ": " + ExitStatus.userMessage(failure));
-            }
-            exitCode[0] = outcome.exitCode();
-            err.flush();
-            return exitCode[0];
+            awaitStop(run, stop);
+            int status = report(run, stop.failure(), started);
+            signals.exitWith(status);
+            return status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitStatus.RUNTIME_FAILURE;
         } finally {
             stop.requestStop();
-            if (sink != null) {
-                sink.close(0);
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
-            closeSpool(spool, threads);
-            for (int i = readers.size() - 1; i >= 0; i--) {
-                readers.get(i).close();
-            }
-            if (broker != null) {
-                broker.close();
-            }
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
-                // the hook is running (we were signalled) or was never added: nothing to undo
-            }
+            opened.closeAll();
+            signals.runFinished();
         }
+    }
+
+    /** Everything is set up before the first frame is read, so a bad part fails the run with nothing half-sent. */
+    private Capturing start(StopSignal stop, Closer opened, SignalExit signals) {
+        String host = Hostname.get();
+        List<SplitReader> readers = openSplits(opened);
+        RecordWiring wiring = wiring(host);
+        String bootstrap = bootstrapServers(opened);
+        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.producerSettings(),
+                pipeline.recordTimestamp() == RecordTimestamp.SEND);
+        opened.add(() -> sink.close(0));
+        KafkaSetup.ensureTopic(bootstrap, settings.topic());
+        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
+            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
+        }
+        Spool spool = openSpool(readers);
+        List<SplitAccounting> accounts = new ArrayList<>();
+        List<Thread> loops = new ArrayList<>();
+        for (SplitReader reader : readers) {
+            SplitAccounting accounting = new SplitAccounting(reader.address().id());
+            accounts.add(accounting);
+            loops.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(wiring.loop(reader, sink,
+                    accounting, pipeline.governor(), stop, spool == null ? null : spool.split(reader.address().id()))));
+        }
+        SpoolGauges spoolGauges = null;
+        if (spool != null) {
+            opened.add(() -> closeSpool(spool, loops));
+            spoolGauges = new SpoolGauges(spool);
+        }
+        startMetrics(opened, accounts, stop, spoolGauges);
+        loops.forEach(Thread::start);
+        stopWhenAllFinished(loops, stop);
+        signals.arm();
+        err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
+                + " into topic " + settings.topic() + " at " + bootstrap + stopDescription());
+        err.flush();
+        return new Capturing(bootstrap, sink, accounts, loops, spoolGauges);
+    }
+
+    private List<SplitReader> openSplits(Closer opened) {
+        List<SplitReader> readers = new ArrayList<>();
+        for (SplitAddress split : settings.splits()) {
+            SplitReader reader = settings.opener().apply(split);
+            opened.add(reader::close);
+            readers.add(reader);
+        }
+        return readers;
+    }
+
+    private RecordWiring wiring(String host) {
+        RegistrySettings registry = settings.registryUrl() == null ? null
+                : settings.registry() != null ? settings.registry() : RegistrySettings.of(settings.registryUrl());
+        RecordWiring wiring = RecordWiring.create(host, pipeline.mode(), pipeline.keying(), registry, settings.topic());
+        if (registry == null) {
+            LOG.info("no --registry-url: record values use Avro single-object encoding (C3 01 + the schema's "
+                    + "CRC-64 fingerprint); consumers need the {} schema shipped in the capstream jar",
+                    wiring.schema().getName());
+        }
+        return wiring;
+    }
+
+    private String bootstrapServers(Closer opened) {
+        if (settings.bootstrapServers() != null) {
+            return settings.bootstrapServers();
+        }
+        EmbeddedBroker broker = EmbeddedBroker.start();
+        opened.add(broker::close);
+        err.println("embedded Kafka broker (KRaft, single node, in this process) listening at "
+                + broker.bootstrapServers());
+        err.flush();
+        return broker.bootstrapServers();
+    }
+
+    /**
+     * Opens the spool, with what an earlier run left in it. Splits of that run that this one does
+     * not capture are named, not drained: their records wait for a run that captures them.
+     */
+    private Spool openSpool(List<SplitReader> readers) {
+        SpoolSettings s = pipeline.spool();
+        if (s == null) {
+            return null;
+        }
+        Spool spool;
+        try {
+            spool = s.open();
+        } catch (SpoolException | IllegalArgumentException e) {
+            throw new SetupException(e.getMessage() + " (--spool-dir, --spool-max-bytes)", e);
+        }
+        List<String> current = readers.stream().map(r -> r.address().id()).toList();
+        for (SplitSpool left : spool.unclaimed(current)) {
+            err.println("spool " + s.dir() + " holds " + left.records() + " records of split " + left.split()
+                    + " that this run does not capture: they stay there until a run captures that split");
+        }
+        if (spool.tornRecords() > 0) {
+            err.println("spool " + s.dir() + ": " + spool.tornRecords() + " torn record(s) (" + spool.tornBytes()
+                    + " bytes) left by an interrupted write were cut");
+        }
+        err.flush();
+        return spool;
+    }
+
+    /** The loops must be done with their spools first; a loop still running (its join timed out) keeps it open. */
+    private static void closeSpool(Spool spool, List<Thread> loops) {
+        if (loops.stream().anyMatch(Thread::isAlive)) {
+            LOG.warn("a capture thread is still running; the spool is left for the process exit to close");
+            return;
+        }
+        spool.close();
+    }
+
+    private void startMetrics(Closer opened, List<SplitAccounting> accounts, StopSignal stop, SpoolGauges spool) {
+        if (pipeline.metricsPort() <= 0) {
+            return;
+        }
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(pipeline.metricsAddress(), pipeline.metricsPort(), accounts,
+                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()),
+                    spool);
+        } catch (UncheckedIOException e) {
+            throw new SetupException(e.getMessage(), e.getCause());
+        }
+        opened.add(metrics::close);
+        err.println("metrics at http://" + pipeline.metricsAddress() + ":" + metrics.port() + "/metrics");
+    }
+
+    /**
+     * Prints stats lines until the run is stopped, then lets the loops end and Kafka settle what
+     * they sent: after the flush timeout the sink is closed, which fails (and counts) what is left,
+     * so the summary accounts for every frame.
+     */
+    private void awaitStop(Capturing run, StopSignal stop) throws InterruptedException {
+        long statsEvery = pipeline.statsIntervalMillis() > 0 ? pipeline.statsIntervalMillis() : Long.MAX_VALUE / 4;
+        while (!stop.await(statsEvery)) {
+            err.println(RunReport.statsLine(run.accounts()) + (run.spool() == null ? "" : run.spool().statsTokens()));
+            err.flush();
+        }
+        for (Thread t : run.loops()) {
+            t.join(LOOP_JOIN_MILLIS);
+        }
+        run.sink().flush(pipeline.flushTimeoutMillis());
+        run.sink().close(0);
+    }
+
+    /** The summary line on stdout and what went wrong on stderr; returns the exit status they add up to. */
+    private int report(Capturing run, Throwable failure, long started) {
+        SplitAccounting.Snapshot total = RunReport.total(run.accounts());
+        Outcome outcome = Outcome.of(failure, total);
+        out.println(RunReport.summaryLine(outcome.word(), settings.topic(), total,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                + (run.spool() == null ? "" : run.spool().summaryTokens()));
+        out.flush();
+        if (total.failed() > 0) {
+            err.println("capstream " + command + ": " + total.failed() + " frames were not delivered to topic "
+                    + settings.topic() + ": " + total.lastFailure());
+        }
+        if (failure != null) {
+            err.println("capstream " + command + ": " + ExitStatus.userMessage(failure));
+        }
+        err.flush();
+        return outcome.exitCode();
     }
 
     /** How a run ended: the summary line's result word and the process's exit code. */
@@ -321,22 +399,6 @@ public final class CaptureRun {
         });
     }
 
-    /**
-     * SIGTERM/SIGINT: stop capturing, let the main thread flush and print the summary, then exit
-     * with the run's code (0, or 3 when frames failed), rather than the JVM's 143/130.
-     */
-    private void onSignal(StopSignal stop, CountDownLatch finished, int[] exitCode) {
-        stop.requestStop();
-        try {
-            finished.await(settings.pipeline().flushTimeoutMillis() + 15_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        out.flush();
-        err.flush();
-        Runtime.getRuntime().halt(exitCode[0]);
-    }
-
     private boolean replaysFiles() {
         return settings.splits().stream().allMatch(s -> s instanceof SplitAddress.PcapFile);
     }
@@ -355,173 +417,5 @@ public final class CaptureRun {
         }
         return limits.isEmpty() ? " until stopped (Ctrl-C)"
                 : (files ? " until " : " for at most ") + String.join(" or ", limits);
-    }
-
-    private WireFormat.Header framing() {
-        Schema schema = settings.pipeline().mode().batched() ? FrameBatchEncoder.schema() : CapturedFrame.getClassSchema();
-        if (settings.registryUrl() == null) {
-            LOG.info("no --registry-url: record values use Avro single-object encoding (C3 01 + the schema's "
-                    + "CRC-64 fingerprint); consumers need the {} schema shipped in the capstream jar", schema.getName());
-            return new WireFormat.SingleObject(WireFormat.fingerprint(schema));
-        }
-        RegistrySettings registrySettings = settings.registry() != null ? settings.registry()
-                : RegistrySettings.of(settings.registryUrl());
-        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
-        String subject = registry.valueSubject(settings.topic(), schema);
-        int id = registry.register(subject, schema);
-        LOG.info("{} schema registered as subject {} with id {} at {}", schema.getName(), subject, id,
-                settings.registryUrl());
-        return new WireFormat.Confluent(id);
-    }
-
-    /**
-     * Opens the spool, with what an earlier run left in it. Splits of that run that this one does
-     * not capture are named, not drained: their records wait for a run that captures them.
-     */
-    private Spool openSpool(SpoolSettings settings, List<SplitReader> readers) {
-        if (settings == null) {
-            return null;
-        }
-        Spool spool;
-        try {
-            spool = settings.open();
-        } catch (SpoolException | IllegalArgumentException e) {
-            throw new SetupException(e.getMessage() + " (--spool-dir, --spool-max-bytes)", e);
-        }
-        List<String> current = readers.stream().map(r -> r.address().id()).toList();
-        for (var left : spool.unclaimed(current)) {
-            err.println("spool " + settings.dir() + " holds " + left.records() + " records of split " + left.split()
-                    + " that this run does not capture: they stay there until a run captures that split");
-        }
-        if (spool.tornRecords() > 0) {
-            err.println("spool " + settings.dir() + ": " + spool.tornRecords() + " torn record(s) ("
-                    + spool.tornBytes() + " bytes) left by an interrupted write were cut");
-        }
-        err.flush();
-        return spool;
-    }
-
-    /** The loops must be done with their spools first; a loop still running (join timed out) keeps it open. */
-    private static void closeSpool(Spool spool, List<Thread> loops) {
-        if (spool == null) {
-            return;
-        }
-        if (loops.stream().anyMatch(Thread::isAlive)) {
-            LOG.warn("a capture thread is still running; the spool is left for the process exit to close");
-            return;
-        }
-        spool.close();
-    }
-
-    private static MetricsServer startMetrics(Pipeline pipeline, List<SplitAccounting> accounts, StopSignal stop,
-            SpoolGauges spool) {
-        try {
-            return MetricsServer.start(pipeline.metricsAddress(), pipeline.metricsPort(), accounts,
-                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()),
-                    spool);
-        } catch (java.io.UncheckedIOException e) {
-            throw new SetupException(e.getMessage(), e.getCause());
-        }
-    }
-
-    private static void ensureTopic(String bootstrap, String topic) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                    .all().get(25, TimeUnit.SECONDS);
-            LOG.info("created topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new SetupException("cannot create topic '" + topic + "' at " + bootstrap + ": "
-                        + ExitStatus.userMessage(e.getCause()) + " (check --bootstrap-servers, or create the topic yourself)",
-                        e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw new SetupException("no Kafka broker answered at " + bootstrap
-                    + " within 25 s: check --bootstrap-servers (or omit it to use an embedded broker)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SetupException("interrupted while checking topic '" + topic + "'", e);
-        }
-    }
-
-    /** capstream's producer defaults, then the user's settings over them. */
-    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides) {
-        return producerProperties(bootstrap, host, overrides, false);
-    }
-
-    /**
-     * @param spooled with a spool, a record the producer has taken waits for Kafka as long as it
-     *     takes (what Kafka refuses goes to the spool), rather than failing after 2 minutes
-     */
-    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides,
-            boolean spooled) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "5",
-                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024),
-                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(DEFAULT_BUFFER_MEMORY),
-                // bounded: a record not acknowledged in 2 minutes (e.g. a broker away that long) is failed and counted
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, spooled ? String.valueOf(Integer.MAX_VALUE) : "120000",
-                // send() may wait this long for metadata or buffer space before the loop is told
-                // "not now" and holds its ring block instead: never a capture thread stuck for a minute
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
-        config.putAll(overrides);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return config;
-    }
-
-    private static KafkaProducer<byte[], byte[]> newProducer(Map<String, Object> config) {
-        try {
-            return new KafkaProducer<>(config);
-        } catch (org.apache.kafka.common.KafkaException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(cause)
-                    + " (check --producer-property and producer.* in --config)", e);
-        }
-    }
-
-    /**
-     * A batch record larger than the producer's max.request.size can never be sent: every one would
-     * fail. Refuse the setup instead, saying which limit to move. Per frame a batch adds at most a
-     * few dozen bytes of Avro around the frame's own bytes.
-     */
-    private static void checkBatchFitsARequest(RecordMode mode, Map<String, Object> config) {
-        if (!mode.batched()) {
-            return;
-        }
-        long maxRequest = Long.parseLong(String.valueOf(
-                config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")).strip());
-        long worstCase = (long) mode.maxBytes() + 48L * mode.maxFrames() + 16 * 1024;
-        if (worstCase > maxRequest) {
-            throw new SetupException("--batch-bytes " + mode.maxBytes() + " with --batch-frames " + mode.maxFrames()
-                    + " makes records of up to " + worstCase + " bytes, over the producer's max.request.size of "
-                    + maxRequest + ": lower --batch-bytes, or raise max.request.size (--producer-property) and the "
-                    + "topic's max.message.bytes together");
-        }
-    }
-
-    private static long bufferMemory(Map<String, Object> config) {
-        String value = String.valueOf(config.get(ProducerConfig.BUFFER_MEMORY_CONFIG));
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new SetupException("producer setting buffer.memory=" + value + " is not a number of bytes");
-        }
-    }
-
-    private static SplitAccounting.Snapshot total(List<SplitAccounting> accounts) {
-        SplitAccounting.Snapshot total = SplitAccounting.Snapshot.empty("total");
-        for (SplitAccounting a : accounts) {
-            total = total.plus(a.snapshot());
-        }
-        return total;
     }
 }

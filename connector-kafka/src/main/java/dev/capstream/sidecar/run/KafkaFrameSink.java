@@ -37,6 +37,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     /** A waiter's target: in-flight bytes at or below which it wakes. */
     private volatile long wakeAtOrBelowBytes;
     private volatile boolean accepting = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final boolean stampSendTime;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
@@ -83,13 +84,13 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
 
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes) {
-        return send(accounting, timestampNanos, key, value, frames, frameBytes, null);
+            long frameBytes, long lastSequence, long kernelDrops) {
+        return send(accounting, timestampNanos, key, value, frames, frameBytes, lastSequence, kernelDrops, null);
     }
 
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
-            long frameBytes, Runnable onSettled) {
+            long frameBytes, long lastSequence, long kernelDrops, Runnable onSettled) {
         byte[] bytes = value.toByteArray();
         sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
@@ -135,11 +136,11 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         Exception refusedInSend;
 
         Outcome(SplitAccounting accounting, int frames, long frameBytes, int size, Runnable onSettled) {
+            this.onSettled = onSettled;
             this.accounting = accounting;
             this.frames = frames;
             this.frameBytes = frameBytes;
             this.size = size;
-            this.onSettled = onSettled;
         }
 
         @Override
@@ -184,9 +185,14 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         }
     }
 
-    /** Closes the producer; records still unacknowledged after the timeout are failed (and counted). */
+    /**
+     * Closes the producer; records still unacknowledged after the timeout are failed (and counted).
+     * Only the first call closes it: a run closes its sink before its summary and again on the way out.
+     */
     void close(long timeoutMillis) {
-        producer.close(Duration.ofMillis(timeoutMillis));
+        if (closed.compareAndSet(false, true)) {
+            producer.close(Duration.ofMillis(timeoutMillis));
+        }
     }
 
     @Override

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.capstream.capture.spec.Host;
+import dev.capstream.capture.spec.Setting;
+import dev.capstream.capture.spec.ValueType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -33,6 +38,34 @@ class ReadmeOptionsTest {
         }
         assertThat(real).as("options missing from README's sidecar options table").isSubsetOf(documented);
         assertThat(documented).as("README documents options that do not exist").isSubsetOf(real);
+    }
+
+    @Test
+    void theCaptureOptionsTableIsGeneratedFromTheCaptureSpec() throws IOException {
+        String table = captureOptionsTable();
+        assertThat(Files.readString(README)).as("README's sidecar capture options table differs from the spec; paste:%n%s",
+                table).contains(table);
+    }
+
+    /** The table of the capture options, as {@code capture} has them (the AF_PACKET and RDMA settings). */
+    static String captureOptionsTable() {
+        List<String> rows = new ArrayList<>();
+        rows.add("| option | default | what |");
+        rows.add("|---|---|---|");
+        for (Setting<?> s : new CaptureCommand().captureOptions().settings()) {
+            String name = Host.SIDECAR.name(s);
+            String option;
+            String shown = s.shownDefault();
+            if (s.type().kind() == ValueType.Kind.BOOLEAN) {
+                boolean on = Boolean.TRUE.equals(s.defaultValue());
+                option = on ? "`" + name + "`, `--no-" + name.substring(2) + "`" : "`" + name + "`";
+                shown = on ? "on" : "off";
+            } else {
+                option = "`" + name + " " + s.label() + "`";
+            }
+            rows.add("| " + option + " | " + shown + " | " + Host.SIDECAR.documentation(s).replace("|", "\\|") + " |");
+        }
+        return String.join("\n", rows);
     }
 
     private static Set<String> documentedOptions() throws IOException {

@@ -126,6 +126,38 @@ class ReplayTimestampIT {
                 .contains("RecordTooLargeException").doesNotContain("capstream capture");
     }
 
+    @Test
+    void exportOfConfluentFramedRecordsWithoutARegistryStopsAfterAFewWithOneLineAndFails() throws Exception {
+        String topic = "ts-confluent-" + UUID.randomUUID();
+        Map<String, Object> props = Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class,
+                org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props)) {
+            for (int i = 0; i < 2000; i++) {
+                // magic byte 0, schema id 7, then an Avro body: what a registry-framed topic holds
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                        new byte[] {0, 0, 0, 0, 7, 2, 4, 6, 8}));
+            }
+        }
+        Path output = dir.resolve("confluent.pcapng");
+        Run r = run("export", "--topic", topic, "--output", output.toString(), "--bootstrap-servers",
+                broker.bootstrapServers());
+        assertThat(r.exit).as("stderr:%n%s", r.err).isEqualTo(Main.EXIT_RUNTIME_FAILURE);
+        SummaryLine s = SummaryLine.find(r.out);
+        assertThat(s.text("result")).isEqualTo("failed");
+        assertThat(s.number("frames")).isZero();
+        assertThat(s.number("undecodable")).isEqualTo(3);
+        List<String> lines = r.err.lines().filter(l -> l.startsWith("capstream")).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst()).contains("stopped after 3 records that could not be decoded")
+                .contains("Confluent-framed").contains("--registry-url");
+        assertThat(r.err.lines().filter(l -> l.contains("cannot decode")).count()).as("no line per record").isZero();
+        assertThat(output).as("no empty capture file left behind").doesNotExist();
+    }
+
     private void replayKeptAndExportedExactly(long firstNanos) throws Exception {
         List<Frame> sent = frames(firstNanos, 50);
         Path file = pcap("replay.pcap", sent);

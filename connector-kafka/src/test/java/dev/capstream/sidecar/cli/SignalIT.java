@@ -74,6 +74,54 @@ class SignalIT {
         }
     }
 
+    @Test
+    void sigtermDuringABrokerOutageFlushesThenEndsPartialWithItsExitCodeAndOneLineWhy() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        String topic = "sigterm-outage-" + UUID.randomUUID();
+        Path stdout = Files.createTempFile("cs14-out", ".txt");
+        Path stderr = Files.createTempFile("cs14-err", ".txt");
+        try (ChildBroker broker = new ChildBroker(); VethLab lab = VethLab.create();
+                FrameInjector injector = FrameInjector.open(lab)) {
+            broker.start();
+            ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.toString(), "capture",
+                    "--interface", lab.hostInterface(), "--topic", topic, "--bootstrap-servers", broker.bootstrapServers(),
+                    "--duration", "120", "--metrics-port", "0", "--flush-timeout", "3", "--stats-interval", "0"))
+                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process capstream = pb.start();
+            try {
+                awaitText(stderr, "capturing on", capstream, 240);
+                for (int i = 0; i < 200; i++) {
+                    injector.send(TestFrames.udp(100, i));
+                }
+                Thread.sleep(2_000);
+                broker.stop();
+                for (int i = 0; i < 2_000; i++) {
+                    injector.send(TestFrames.udp(100, 1_000 + i));
+                }
+                Thread.sleep(1_000);
+                capstream.destroy();
+                assertThat(capstream.waitFor(60, TimeUnit.SECONDS)).as("exits within a bounded time").isTrue();
+            } finally {
+                capstream.destroyForcibly();
+            }
+            String err = Files.readString(stderr);
+            assertThat(capstream.exitValue()).as("exit code; stderr:%n%s", err).isEqualTo(Main.EXIT_PARTIAL);
+            SummaryLine summary = SummaryLine.find(Files.readString(stdout));
+            assertThat(summary.text("result")).isEqualTo("partial");
+            assertThat(summary.number("failed")).as("frames Kafka never acknowledged").isPositive();
+            assertThat(summary.number("in_flight")).isZero();
+            assertThat(summary.number("captured")).isEqualTo(summary.number("delivered") + summary.number("failed"));
+            assertThat(summary.number("kernel_seen")).isEqualTo(summary.number("captured") + summary.number("dropped"));
+            List<String> why = err.lines().filter(l -> l.startsWith("capstream capture: ")).toList();
+            assertThat(why).as(err).hasSize(1);
+            assertThat(why.getFirst()).contains(summary.number("failed") + " frames were not delivered to topic " + topic);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
     static void awaitText(Path file, String text, Process process, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!Files.readString(file).contains(text)) {

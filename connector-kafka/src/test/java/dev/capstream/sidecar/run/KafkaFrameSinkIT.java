@@ -45,7 +45,7 @@ class KafkaFrameSinkIT {
                 int records = 40; // about 15 per 16 KiB batch: two full batches and a lingering third
                 for (int i = 0; i < records; i++) {
                     assertThat(sink.send(accounting, System.currentTimeMillis() * 1_000_000L, null, value, 1,
-                            VALUE_BYTES)).isTrue();
+                            VALUE_BYTES, i, 0)).isTrue();
                 }
                 double lingering = 12.0 * VALUE_BYTES / BUFFER_MEMORY; // the partial batch, with room to spare
                 assertThat(sink.fullness()).isGreaterThan(lingering);
