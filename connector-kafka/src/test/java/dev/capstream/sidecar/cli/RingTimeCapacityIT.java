@@ -15,9 +15,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * How long the ring alone (no spool) carries a Kafka outage: the finding of issue 16, batch records
- * at 5,000 frames/s over veth with the broker stopped, measured with the old 10 ms block timeout
- * and with today's default in the same run. The kernel retires a block after its timeout however
+ * How long the ring alone (no spool) carries a Kafka outage: the finding of issue 16, 5,000
+ * frames/s over veth with the broker stopped, measured with the old 10 ms block timeout and with
+ * today's default in the same run. What counts is what a user finds in the topic afterwards: the
+ * frames sent while Kafka was away that made it there, in seconds of traffic. (The finding used
+ * batch records; frame records are used here so the test can read each frame's number back. The
+ * ring does not care which.) The producer's buffer adds what it took before it noticed Kafka was
+ * gone, the same for both. The kernel retires a block after its timeout however
  * little it holds, so at this rate the ring's time capacity is blocks x timeout: 0.64 s before,
  * 6.4 s now.
  */
@@ -27,14 +31,15 @@ class RingTimeCapacityIT {
     private static final int OUTAGE_SECONDS = 12;
 
     @Test
-    void theDefaultRingCarriesSeveralSecondsOfAnOutageWhereTheOldOneCarriedUnderOne() throws Exception {
+    void theDefaultRingCarriesSeveralSecondsOfAnOutageWhereTheOldOneCarriedAboutHalfASecond() throws Exception {
         assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
         double old = secondsHeld(List.of("--ring-block-timeout", "10"));
         double now = secondsHeld(List.of());
-        System.out.printf("ring-only outage at %d frames/s, batch records: old default (10 ms) held %.2f s, "
-                + "new default (100 ms) held %.2f s%n", RATE, old, now);
-        assertThat(old).as("the finding: 64 blocks x 10 ms").isBetween(0.3, 2.0);
-        assertThat(now).as("64 blocks x 100 ms").isGreaterThan(4.0);
+        System.out.printf("ring-only outage of %d s at %d frames/s: old default (10 ms) held %.2f s, "
+                + "new default (100 ms) held %.2f s%n", OUTAGE_SECONDS, RATE, old, now);
+        assertThat(old).as("the finding: 64 blocks x 10 ms, plus what the producer took").isLessThan(2.5);
+        assertThat(now).as("64 blocks x 100 ms, plus what the producer took").isGreaterThan(5.0);
+        assertThat(now).isGreaterThan(old + 4.0);
     }
 
     /** Frames of the outage that were not lost, in seconds of traffic. */
@@ -46,7 +51,7 @@ class RingTimeCapacityIT {
             broker.start();
             List<String> args = new ArrayList<>(List.of("--interface", lab.hostInterface(), "--topic", topic,
                     "--bootstrap-servers", broker.bootstrapServers(), "--metrics-port", "0", "--stats-interval", "1",
-                    "--record-mode", "batch"));
+                    "--key", "none"));
             args.addAll(ringOptions);
             try (ChildSidecar sidecar = ChildSidecar.start(work, "ring", args)) {
                 sidecar.awaitStderr("capturing on", 90);
@@ -57,6 +62,7 @@ class RingTimeCapacityIT {
                 Thread.sleep(OUTAGE_SECONDS * 1000L);
                 long atStart = traffic.sent();
                 broker.start();
+                long atStartReturned = traffic.sent();
                 Thread.sleep(3_000);
                 long sent = traffic.stop();
                 sidecar.awaitStats(l -> stat(l, "kernel_seen") >= sent && stat(l, "in_flight") == 0
@@ -67,7 +73,14 @@ class RingTimeCapacityIT {
                 long lost = summary.number("dropped");
                 assertThat(summary.number("captured") + lost).isEqualTo(sent);
                 assertThat(summary.number("delivered")).isEqualTo(summary.number("captured"));
-                return (double) (atStart - atStop - lost) / RATE;
+                java.util.BitSet inTopic = new java.util.BitSet();
+                TopicReader.forEach(broker.bootstrapServers(), topic, r -> inTopic.set(
+                        (int) dev.capstream.capture.lab.TestFrames.sequenceOf(FlowKeyingIT.bytes(r.frame().getData()))));
+                // Sent while Kafka was away (until it answered again) and found in the topic.
+                long held = inTopic.get((int) atStop, (int) atStart).cardinality();
+                System.out.printf("ring %s: outage frames %d (+%d while the broker started), held %d, lost %d%n",
+                        ringOptions, atStart - atStop, atStartReturned - atStart, held, lost);
+                return (double) held / RATE;
             }
         } finally {
             try (Stream<Path> files = Files.walk(work)) {

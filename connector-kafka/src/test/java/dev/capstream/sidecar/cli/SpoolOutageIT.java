@@ -145,13 +145,14 @@ class SpoolOutageIT {
                 payloads.set(seq);
             });
             assertThat(duplicates[0]).isZero();
-            assertThat(payloads.cardinality()).as("every frame delivered before the outage and spooled in it")
-                    .isEqualTo((int) (before + spooledAtKill));
-            assertThat(payloads.nextClearBit(0)).as("the frames before the outage").isGreaterThanOrEqualTo((int) before);
-            // Spooled frames are the ones after those the producer had taken: the last ones sent.
-            assertThat(payloads.get(0, (int) (before + during)).previousClearBit((int) (before + during) - 1))
-                    .as("the frames spooled are the outage's last %d", spooledAtKill)
-                    .isEqualTo((int) (before + during - spooledAtKill) - 1);
+            assertThat(payloads.get(0, (int) before).cardinality()).as("the frames before the outage").isEqualTo(
+                    (int) before);
+            // Spooled are the outage's last frames: those after the ones the producer had taken. (What
+            // the producer held may be in the topic too: a broker that stops gracefully can still
+            // write what it had received.)
+            int spooledFrom = (int) (before + during - spooledAtKill);
+            assertThat(payloads.get(spooledFrom, (int) (before + during)).cardinality())
+                    .as("every frame spooled before the kill").isEqualTo((int) spooledAtKill);
         }
     }
 
