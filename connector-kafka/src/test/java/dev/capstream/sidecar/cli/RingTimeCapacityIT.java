@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 /**
  * How long the ring alone (no spool) carries a Kafka outage: the finding of issue 16, 5,000
  * frames/s over veth with the broker stopped, measured with the old 10 ms block timeout and with
- * today's default in the same run. What counts is what a user finds in the topic afterwards: the
- * frames sent while Kafka was away that made it there, in seconds of traffic. (The finding used
- * batch records; frame records are used here so the test can read each frame's number back. The
- * ring does not care which.) The producer's buffer adds what it took before it noticed Kafka was
- * gone, the same for both. The kernel retires a block after its timeout however
+ * today's default in the same run. The figure is the most the ring held while Kafka was away (the
+ * stats lines' {@code in_ring} gauge), in seconds of traffic; what the producer took into its
+ * buffer before it noticed Kafka was gone (in this test up to several seconds of frame records) is
+ * not the ring's and not counted. (The finding used batch records; frame records are used here.
+ * The ring does not care which.) The kernel retires a block after its timeout however
  * little it holds, so at this rate the ring's time capacity is blocks x timeout: 0.64 s before,
  * 6.4 s now.
  */
@@ -37,9 +37,8 @@ class RingTimeCapacityIT {
         double now = secondsHeld(List.of());
         System.out.printf("ring-only outage of %d s at %d frames/s: old default (10 ms) held %.2f s, "
                 + "new default (100 ms) held %.2f s%n", OUTAGE_SECONDS, RATE, old, now);
-        assertThat(old).as("the finding: 64 blocks x 10 ms, plus what the producer took").isLessThan(2.5);
-        assertThat(now).as("64 blocks x 100 ms, plus what the producer took").isGreaterThan(5.0);
-        assertThat(now).isGreaterThan(old + 4.0);
+        assertThat(old).as("the finding: 64 blocks x 10 ms").isBetween(0.3, 1.5);
+        assertThat(now).as("64 blocks x 100 ms").isGreaterThan(4.0);
     }
 
     /** Frames of the outage that were not lost, in seconds of traffic. */
@@ -73,13 +72,10 @@ class RingTimeCapacityIT {
                 long lost = summary.number("dropped");
                 assertThat(summary.number("captured") + lost).isEqualTo(sent);
                 assertThat(summary.number("delivered")).isEqualTo(summary.number("captured"));
-                java.util.BitSet inTopic = new java.util.BitSet();
-                TopicReader.forEach(broker.bootstrapServers(), topic, r -> inTopic.set(
-                        (int) dev.capstream.capture.lab.TestFrames.sequenceOf(FlowKeyingIT.bytes(r.frame().getData()))));
-                // Sent while Kafka was away (until it answered again) and found in the topic.
-                long held = inTopic.get((int) atStop, (int) atStart).cardinality();
-                System.out.printf("ring %s: outage frames %d (+%d while the broker started), held %d, lost %d%n",
-                        ringOptions, atStart - atStop, atStartReturned - atStart, held, lost);
+                long held = sidecar.stderr().lines().filter(l -> l.startsWith("stats "))
+                        .mapToLong(l -> stat(l, "in_ring")).max().orElse(0);
+                System.out.printf("ring %s: outage frames %d (+%d while the broker started), most in the ring %d,"
+                        + " lost %d%n", ringOptions, atStart - atStop, atStartReturned - atStart, held, lost);
                 return (double) held / RATE;
             }
         } finally {
