@@ -81,56 +81,61 @@ public final class CaptureRun {
      * How frames become records and how the run is operated ({@link PipelineOptions} on the
      * command line).
      *
-     * @param producer producer settings that override capstream's defaults
+     * @param kafka the Kafka client settings (common, producer, admin) over capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
      * @param recordTimestamp the Kafka timestamp of each record ({@link RecordTimestamp})
      * @param spool where records wait while Kafka cannot take them; null for none (the ring holds them)
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-            long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+            long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
             long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp, SpoolSettings spool) {
 
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
-            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka, metricsPort,
                     metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, null);
         }
 
         /** Records stamped with the capture time, as live capture does. */
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis) {
-            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka, metricsPort,
                     metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE, null);
         }
 
         public Pipeline withRecordTimestamp(RecordTimestamp t) {
-            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka,
                     metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t, spool);
         }
 
         public Pipeline withSpool(SpoolSettings s) {
-            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka,
                     metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, s);
         }
 
         /**
-         * The producer settings: with a spool, a record the producer has taken waits for Kafka as
+         * The Kafka client settings: with a spool, a record the producer has taken waits for Kafka as
          * long as it takes (what Kafka refuses goes to the spool) rather than failing after 2 minutes.
          */
-        Map<String, String> producerSettings() {
-            if (spool == null || producer.containsKey("delivery.timeout.ms")) {
-                return producer;
+        KafkaClients kafkaSettings() {
+            if (spool == null || kafka.producer().containsKey("delivery.timeout.ms")
+                    || kafka.common().containsKey("delivery.timeout.ms")) {
+                return kafka;
             }
-            Map<String, String> p = new java.util.LinkedHashMap<>(producer);
-            p.put("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE));
-            return p;
+            return kafka.withProducer(Map.of("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE)));
+        }
+
+        /** This pipeline with these Kafka client settings. */
+        public Pipeline withKafka(KafkaClients clients) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, clients,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp);
         }
 
         public static Pipeline defaults() {
-            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
+            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, KafkaClients.none(), 0,
                     "127.0.0.1", 5_000, 15_000);
         }
 
@@ -198,15 +203,20 @@ public final class CaptureRun {
     private Capturing start(StopSignal stop, Closer opened, SignalExit signals) {
         String host = Hostname.get();
         List<SplitReader> readers = openSplits(opened);
-        RecordWiring wiring = wiring(host);
         String bootstrap = bootstrapServers(opened);
-        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.producerSettings(),
+        // Settings first, then one admin request that proves the broker accepts these credentials
+        // and certificates (or says at once why not); the producer starts only after the topic.
+        KafkaSetup.checkProducer(bootstrap, host, pipeline.mode(), pipeline.kafka());
+        KafkaSecurity.verify(pipeline.kafka().adminConfig(bootstrap), bootstrap, "admin client");
+        RecordWiring wiring = wiring(host);
+        KafkaSetup.ensureTopic(bootstrap, settings.topic(), pipeline.kafka());
+        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
+            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()),
+                    pipeline.kafka());
+        }
+        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.kafkaSettings(),
                 pipeline.recordTimestamp() == RecordTimestamp.SEND);
         opened.add(() -> sink.close(0));
-        KafkaSetup.ensureTopic(bootstrap, settings.topic());
-        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
-            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
-        }
         Spool spool = openSpool(readers);
         List<SplitAccounting> accounts = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
