@@ -7,6 +7,10 @@ import dev.capstream.records.CapturedFrameEncoder;
 import dev.capstream.records.EncodeBuffer;
 import dev.capstream.records.FrameBatchEncoder;
 import dev.capstream.records.WireFormat;
+import dev.capstream.spool.SplitSpool;
+import dev.capstream.spool.SpooledRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,11 +25,23 @@ import java.nio.charset.StandardCharsets;
  * allocates nothing of its own: the cursor, the encoders and the output buffer are reused (the
  * sink copies the bytes out, as Kafka's producer requires, and a flow key is 8 fresh bytes).
  *
+ * <p>With a {@link SplitSpool}, a saturated or refusing sink does not hold the ring: the loop goes on
+ * draining it into the spool, and sends the spool, oldest record first, once the sink is below its
+ * low-water mark again. While the spool holds records, new ones go behind them, so a split's
+ * records reach the sink in capture order. The spool keeps the encoded bytes: nothing is encoded
+ * twice. A record the spool has no room for is dropped and counted ({@code dropped_spool_full});
+ * capture goes on. A ring block is released only after its records are in the spool file.
+ *
  * <p>A bounded split ends the loop once its reader is {@link SplitReader#finished() finished}.
  */
 public final class CaptureLoop implements Runnable {
 
     private static final long SLOW_DRAIN_NANOS = 50_000_000L;
+    /** How long one turn may send from the spool before the loop looks at its ring again. */
+    private static final long SPOOL_SLICE_NANOS = 20_000_000L;
+    /** After the sink refused a record, the spool is offered to it again this much later. */
+    private static final long SPOOL_RETRY_NANOS = 1_000_000_000L;
+    private static final long SPOOL_RETRY_MAX_NANOS = 8_000_000_000L;
 
     private final SplitReader reader;
     private final CapturedFrameEncoder frameEncoder;
@@ -54,6 +70,13 @@ public final class CaptureLoop implements Runnable {
     private long pendingLastSequence;
     private long pendingDrops;
 
+    private final SplitSpool spool;
+    private long sinkRetryAtNanos;
+    private long sinkRetryBackoffNanos = SPOOL_RETRY_NANOS;
+    private long spoolWrittenFrames;
+    private long spoolWrittenBytes;
+    private long spoolLostFrames;
+
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop) {
         this(reader, encoder, framing, sink, accounting, governor, stop, RecordKeying.NONE, RecordMode.frames(), null);
@@ -66,6 +89,13 @@ public final class CaptureLoop implements Runnable {
     public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
             FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop,
             RecordKeying keying, RecordMode mode, FrameBatchEncoder batch) {
+        this(reader, encoder, framing, sink, accounting, governor, stop, keying, mode, batch, null);
+    }
+
+    /** @param spool where records go while the sink cannot take them; null to hold the ring instead */
+    public CaptureLoop(SplitReader reader, CapturedFrameEncoder encoder, WireFormat.Header framing,
+            FrameSink sink, SplitAccounting accounting, PollGovernor governor, StopSignal stop,
+            RecordKeying keying, RecordMode mode, FrameBatchEncoder batch, SplitSpool spool) {
         if (mode.batched() && batch == null) {
             throw new IllegalArgumentException("batch mode needs a FrameBatchEncoder");
         }
@@ -80,6 +110,11 @@ public final class CaptureLoop implements Runnable {
         this.mode = mode;
         this.batch = mode.batched() ? batch : null;
         this.splitKey = reader.address().id().getBytes(StandardCharsets.UTF_8);
+        this.spool = spool;
+        this.sinkRetryAtNanos = System.nanoTime();
+        if (spool != null) {
+            accounting.countRecovered(spool.frames());
+        }
     }
 
     @Override
@@ -87,9 +122,12 @@ public final class CaptureLoop implements Runnable {
         FrameCursor block = null;
         try {
             while (!stop.isStopped()) {
+                if (spool != null) {
+                    sendFromSpool();
+                }
                 governor.observe(refused ? 1.0 : sink.fullness());
                 accounting.updateGovernor(governor.saturated(), governor.pollTimeoutMillis(), governor.saturations());
-                if (governor.saturated()) {
+                if (governor.saturated() && spool == null) {
                     heldBackSinceStats = true;
                     sink.awaitDrain(governor.lowWater(), governor.pollTimeoutMillis());
                     refreshKernelStats();
@@ -122,12 +160,15 @@ public final class CaptureLoop implements Runnable {
                     heldBackSinceStats = true;
                 }
                 if (drained) {
+                    flushSpool();
                     reader.release();
                     block = null;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            stop.fail(new UncheckedIOException("reading the spool: " + e.getMessage(), e));
         } catch (RuntimeException e) {
             stop.fail(e);
         } finally {
@@ -136,6 +177,7 @@ public final class CaptureLoop implements Runnable {
                 reader.release();
             }
             flushAtEnd();
+            flushSpool();
             refreshKernelStats();
             accounting.markStopped();
             accounting.updateGovernor(false, governor.pollTimeoutMillis(), governor.saturations());
@@ -206,6 +248,9 @@ public final class CaptureLoop implements Runnable {
     }
 
     private boolean offer() {
+        if (spool != null && spooling()) {
+            return toSpool();
+        }
         // Counted once the sink took the record, so the count never has to be taken back (a
         // counter must not run backwards); the snapshot covers an acknowledgement that came first.
         if (sink.send(accounting, pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes,
@@ -214,8 +259,103 @@ public final class CaptureLoop implements Runnable {
             refused = false;
             return true;
         }
+        if (spool != null) {
+            backOff();
+            return toSpool();
+        }
         refused = true;
         return false;
+    }
+
+    /**
+     * The sink refused: offer it the spool again later, each refusal in a row doubling the wait up
+     * to {@link #SPOOL_RETRY_MAX_NANOS}. A refusal costs a send blocked for max.block.ms, which the
+     * ring must cover; an absent Kafka is asked less and less often.
+     */
+    private void backOff() {
+        sinkRetryAtNanos = System.nanoTime() + sinkRetryBackoffNanos;
+        sinkRetryBackoffNanos = Math.min(SPOOL_RETRY_MAX_NANOS, sinkRetryBackoffNanos * 2);
+    }
+
+    /** New records go to the spool while it holds older ones, or while the sink is full or refusing. */
+    private boolean spooling() {
+        return !spool.isEmpty() || governor.saturated() || System.nanoTime() - sinkRetryAtNanos < 0;
+    }
+
+    /**
+     * The pending record into the spool's buffer; when it has no room, its frames are dropped and
+     * counted. Buffered frames are counted once written ({@link #flushSpool}).
+     */
+    private boolean toSpool() {
+        if (!spool.append(pendingTimestamp, pendingKey, buffer, pendingFrames, pendingBytes)) {
+            accounting.countSpoolFull(pendingFrames);
+        }
+        refused = false;
+        return true;
+    }
+
+    /**
+     * Writes the spool's buffer to its file, before the ring block its records came from goes back
+     * to the kernel, and counts what was written as read and spooled, what the disk refused as
+     * dropped_spool_full.
+     */
+    private void flushSpool() {
+        if (spool == null) {
+            return;
+        }
+        spool.flush();
+        long written = spool.committedFrames() - spoolWrittenFrames;
+        long lost = spool.lostFrames() - spoolLostFrames;
+        if (written > 0) {
+            accounting.countRead(written, spool.committedFrameBytes() - spoolWrittenBytes);
+            accounting.countSpooled(written);
+        }
+        if (lost > 0) {
+            accounting.countSpoolFull(lost);
+        }
+        spoolWrittenFrames = spool.committedFrames();
+        spoolWrittenBytes = spool.committedFrameBytes();
+        spoolLostFrames = spool.lostFrames();
+    }
+
+    /**
+     * Sends spooled records, oldest first, while the sink is below its high-water mark, for one
+     * slice of time; the ring gets its turn in between. A refusal ends the turn and the next try
+     * waits {@link #SPOOL_RETRY_NANOS}, so an absent Kafka costs one blocked send a second.
+     */
+    private void sendFromSpool() throws IOException {
+        flushSpool();
+        spool.maintain();
+        if (spool.isEmpty() || governor.saturated() || System.nanoTime() - sinkRetryAtNanos < 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + SPOOL_SLICE_NANOS;
+        for (int sent = 0; !spool.isEmpty() && !stop.isStopped(); sent++) {
+            if ((sent & 31) == 0 && (System.nanoTime() - deadline > 0 || sink.fullness() >= governor.highWater())) {
+                return;
+            }
+            long damaged = spool.damagedFrames();
+            SpooledRecord r = spool.peek();
+            if (spool.damagedFrames() != damaged) {
+                accounting.countSpooled(-(spool.damagedFrames() - damaged));
+                accounting.countFailed(spool.damagedFrames() - damaged, "spool segment damaged on disk");
+            }
+            if (r == null) {
+                return;
+            }
+            // Out of the spool before the send, so a fast acknowledgement can never make in-flight negative.
+            accounting.countSpooled(-r.frames());
+            // The spool keeps no sequence or drop stamp beside the record: only the Kafka sink drains
+            // a spool, and it reads neither (a Connect task, which would, has no spool).
+            if (!sink.send(accounting, r.timestampNanos(), r.key(), r.value(), r.frames(), r.frameBytes(), -1, -1,
+                    spool.ticket())) {
+                accounting.countSpooled(r.frames());
+                backOff();
+                return;
+            }
+            sinkRetryBackoffNanos = SPOOL_RETRY_NANOS;
+            spool.advance();
+        }
     }
 
     private boolean lingerExpired() {
@@ -223,8 +363,14 @@ public final class CaptureLoop implements Runnable {
                 && System.nanoTime() - batchStartNanos >= mode.lingerNanos();
     }
 
-    /** The ring poll may not outlast a batch's linger, or a quiet link would hold it back. */
+    /**
+     * The ring poll may not outlast a batch's linger, or a quiet link would hold it back; nor keep a
+     * spool the sink could take from waiting.
+     */
     private long nextWaitMillis() {
+        if (spool != null && !spool.isEmpty() && !governor.saturated() && System.nanoTime() - sinkRetryAtNanos >= 0) {
+            return 0;
+        }
         long wait = governor.pollTimeoutMillis();
         if (batch != null && batch.frameCount() > 0) {
             long left = (mode.lingerNanos() - (System.nanoTime() - batchStartNanos)) / 1_000_000L;

@@ -40,6 +40,17 @@ public interface FrameSink {
     boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes, long lastSequence, long kernelDrops);
 
+    /**
+     * As {@link #send(SplitAccounting, long, byte[], EncodeBuffer, int, long, long, long)}, and once the sink has
+     * settled a record it took (acknowledged or failed, after counting it) it runs {@code onSettled}:
+     * how the spool learns that a segment's records are all home and the segment can go. Only
+     * sinks a spool drains into implement it.
+     */
+    default boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+            long frameBytes, long lastSequence, long kernelDrops, Runnable onSettled) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot drain a spool");
+    }
+
     /** Sends everything buffered and waits up to the timeout for the outcomes. */
     void flush(long timeoutMillis);
 }

@@ -55,6 +55,11 @@ public final class PollGovernor {
         }
     }
 
+    /** The fullness at which the loop stops feeding the sink. */
+    public double highWater() {
+        return highWater;
+    }
+
     /** The fullness below which a saturated loop resumes. */
     public double lowWater() {
         return lowWater;

@@ -87,9 +87,15 @@ public final class RecordWiring {
     /** The loop that drains {@code reader} into {@code sink}, with encoders of its own. Run it on a thread of its own. */
     public CaptureLoop loop(SplitReader reader, FrameSink sink, SplitAccounting accounting, PollGovernor governor,
             StopSignal stop) {
+        return loop(reader, sink, accounting, governor, stop, null);
+    }
+
+    /** As {@link #loop(SplitReader, FrameSink, SplitAccounting, PollGovernor, StopSignal)}, spooling to {@code spool} (null: none). */
+    public CaptureLoop loop(SplitReader reader, FrameSink sink, SplitAccounting accounting, PollGovernor governor,
+            StopSignal stop, dev.capstream.spool.SplitSpool spool) {
         String split = reader.address().id();
         CapturedFrameEncoder encoder = new CapturedFrameEncoder(host, split, reader.interfaceName(), reader.linkType());
         FrameBatchEncoder batch = mode.batched() ? new FrameBatchEncoder(host, split, 0) : null;
-        return new CaptureLoop(reader, encoder, framing, sink, accounting, governor, stop, keying, mode, batch);
+        return new CaptureLoop(reader, encoder, framing, sink, accounting, governor, stop, keying, mode, batch, spool);
     }
 }

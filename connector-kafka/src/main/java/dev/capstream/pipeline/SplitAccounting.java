@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Every counter is monotonic for the life of the split; {@code inFlight} and {@code inRing} are
  * gauges. These identities hold in every snapshot, and tests check them:
  * <ul>
- *   <li>{@code read = delivered + failed + inFlight}</li>
- *   <li>while running: {@code kernelSeen = read + droppedRingFull + droppedBackpressure + inRing},
+ *   <li>{@code read + recovered = delivered + failed + inFlight + spooled}, where {@code spooled}
+ *       is what waits in the on-disk spool and {@code recovered} what an earlier run left there
+ *       (both 0 without a spool)</li>
+ *   <li>while running: {@code kernelSeen = read + droppedRingFull + droppedBackpressure +
+ *       droppedSpoolFull + inRing},
  *       where {@code inRing} is what the kernel queued that capstream has not read yet (a gauge,
  *       never a drop; within a ring block's worth, as the kernel's counters are read once per block)</li>
  *   <li>once {@link #markStopped() stopped}: {@code kernelSeen = read + dropped()}, what was still in
@@ -55,6 +58,11 @@ public final class SplitAccounting {
     // Set once, at stop: what the ring still held then. Kernel counters after it are not taken.
     private volatile boolean stopped;
     private volatile long droppedUnread;
+    // Spool: frames waiting in it, frames an earlier run left in it, frames read off the ring that it
+    // had no room for. Written by the capture thread only.
+    private volatile long spooled;
+    private volatile long recovered;
+    private volatile long droppedSpoolFull;
 
     public SplitAccounting(String split) {
         this.split = split;
@@ -68,6 +76,22 @@ public final class SplitAccounting {
     void countRead(long frames, long bytes) {
         READ.setRelease(this, read + frames);
         READ_BYTES.setRelease(this, readBytes + bytes);
+    }
+
+    /** Capture thread only: frames written to the spool (positive) or taken out of it to be sent (negative). */
+    void countSpooled(long frames) {
+        spooled = spooled + frames;
+    }
+
+    /** Capture thread only, at start: frames an earlier run left in the spool (they are spooled as well). */
+    void countRecovered(long frames) {
+        recovered = recovered + frames;
+        spooled = spooled + frames;
+    }
+
+    /** Capture thread only: frames read off the ring that the spool had no room for (not counted as read). */
+    void countSpoolFull(long frames) {
+        droppedSpoolFull = droppedSpoolFull + frames;
     }
 
     /**
@@ -94,7 +118,8 @@ public final class SplitAccounting {
             return;
         }
         CaptureStats k = kernel;
-        droppedUnread = Math.max(0, k.kernelPackets() - k.kernelDrops() - (long) READ.getAcquire(this));
+        droppedUnread = Math.max(0, k.kernelPackets() - k.kernelDrops() - (long) READ.getAcquire(this)
+                - droppedSpoolFull);
         stopped = true;
     }
 
@@ -121,17 +146,22 @@ public final class SplitAccounting {
         // The sink's counters are read before `read`. A record is counted as read when the sink's
         // send returns, so its acknowledgement may already be in: `read` is at least what was
         // settled. Each part only grows, so `read` as reported never goes back.
+        // The spool's counters too: a frame leaves the spool before its send, and enters it after
+        // it was counted read.
         long f = failed.sum();
         long d = delivered.sum();
-        long r = Math.max((long) READ.getAcquire(this), d + f);
+        long sp = spooled;
+        long rec = recovered;
+        long full = droppedSpoolFull;
+        long r = Math.max((long) READ.getAcquire(this), d + f + sp - rec);
         boolean done = stopped;
         CaptureStats k = kernel;
         long bp = Math.min(droppedBackpressure, k.kernelDrops());
         long unreadAtStop = done ? droppedUnread : 0;
-        long inRing = done ? 0 : Math.max(0, k.kernelPackets() - k.kernelDrops() - r);
+        long inRing = done ? 0 : Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full);
         return new Snapshot(split, k.kernelPackets(), r, (long) READ_BYTES.getAcquire(this), d, deliveredBytes.sum(), f,
-                r - d - f, k.kernelDrops() - bp, bp, k.kernelFreezes(), inRing, unreadAtStop, k.reopenDrops(),
-                lastFailure, backpressured, pollTimeoutMillis, saturations, k.reopens());
+                r + rec - d - f - sp, k.kernelDrops() - bp, bp, k.kernelFreezes(), inRing, unreadAtStop,
+                k.reopenDrops(), lastFailure, backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full);
     }
 
     /**
@@ -155,15 +185,20 @@ public final class SplitAccounting {
      * @param pollTimeoutMillis the loop's current wait
      * @param saturations how often the sink crossed its high-water mark
      * @param reopens how often the split's socket was reopened after its interface went away
+     * @param spooled gauge: frames waiting in the on-disk spool
+     * @param recovered frames an earlier run left in the spool, found at start
+     * @param droppedSpoolFull frames read off the ring that the spool had no room for (its byte
+     *     limit, or the disk full); not part of {@code read}
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
             long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
             long freezes, long inRing, long droppedUnread, long droppedReopen, String lastFailure,
-            boolean backpressured, long pollTimeoutMillis, long saturations, long reopens) {
+            boolean backpressured, long pollTimeoutMillis, long saturations, long reopens, long spooled,
+            long recovered, long droppedSpoolFull) {
 
         /** What the kernel saw for the socket and capstream did not read: {@code kernelSeen - read} at stop. */
         public long dropped() {
-            return droppedRingFull + droppedBackpressure + droppedUnread;
+            return droppedRingFull + droppedBackpressure + droppedSpoolFull + droppedUnread;
         }
 
         public long kernelDrops() {
@@ -179,11 +214,12 @@ public final class SplitAccounting {
                     droppedReopen + o.droppedReopen,
                     lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
                     Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations,
-                    reopens + o.reopens);
+                    reopens + o.reopens, spooled + o.spooled, recovered + o.recovered,
+                    droppedSpoolFull + o.droppedSpoolFull);
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0);
         }
 
         /**
@@ -199,10 +235,13 @@ public final class SplitAccounting {
                     + " dropped=" + dropped()
                     + " dropped_ring_full=" + droppedRingFull
                     + " dropped_backpressure=" + droppedBackpressure
+                    + " dropped_spool_full=" + droppedSpoolFull
                     + " dropped_unread=" + droppedUnread
                     + " dropped_reopen=" + droppedReopen
                     + " failed=" + failed
                     + " in_flight=" + inFlight
+                    + " spooled=" + spooled
+                    + " spool_recovered=" + recovered
                     + " in_ring=" + inRing
                     + " kernel_seen=" + kernelSeen
                     + " kernel_freezes=" + freezes

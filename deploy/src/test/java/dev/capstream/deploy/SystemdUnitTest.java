@@ -59,7 +59,9 @@ class SystemdUnitTest {
     @Test
     void startsTheDistributionsLauncherWithTheConfigFileAndRestartsOnFailure() {
         assertThat(single("ExecStart"))
-                .isEqualTo("/opt/capstream/bin/capstream capture --config /etc/capstream/capstream.properties");
+                .isEqualTo("/opt/capstream/bin/capstream capture --config /etc/capstream/capstream.properties"
+                        + " --spool-dir /var/lib/capstream/spool --spool-max-bytes 4G");
+        assertThat(single("StateDirectory")).as("the spool's directory survives restarts").isEqualTo("capstream");
         assertThat(single("Restart")).isEqualTo("on-failure");
         assertThat(single("RestartPreventExitStatus")).as("exit 2 is a setup error").isEqualTo("2");
     }

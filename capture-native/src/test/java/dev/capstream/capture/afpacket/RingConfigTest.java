@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RingConfigTest {
 
     @Test
-    void defaultsAre64BlocksOf1MiBWith10MsTimeout() {
+    void defaultsAre64BlocksOf1MiBWith100MsTimeoutSoTheRingHoldsSixSecondsOfAQuietLink() {
         RingConfig d = RingConfig.defaults();
         assertThat(d.blockSize()).isEqualTo(1 << 20);
         assertThat(d.blockCount()).isEqualTo(64);
-        assertThat(d.blockTimeoutMillis()).isEqualTo(10);
+        assertThat(d.blockTimeoutMillis()).isEqualTo(100);
         assertThat(d.frameSize()).isEqualTo(2048);
         assertThat(d.totalBytes()).isEqualTo(64L << 20);
         assertThat(d.frameCount()).isEqualTo(64 * 512);

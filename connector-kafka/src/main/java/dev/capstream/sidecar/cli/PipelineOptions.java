@@ -4,8 +4,12 @@ import dev.capstream.sidecar.run.CaptureRun;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.RecordMode;
+import dev.capstream.spool.FsyncPolicy;
+import dev.capstream.spool.SpoolSettings;
+import java.nio.file.Path;
 import dev.capstream.sidecar.run.KafkaClients;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -86,6 +90,23 @@ final class PipelineOptions {
                     + "is counted as failed (default: ${DEFAULT-VALUE}).")
     int flushTimeoutSeconds;
 
+    @Option(names = "--spool-dir", paramLabel = "DIR",
+            description = "Spool records to this directory while Kafka cannot take them, and send them (oldest first) "
+                    + "once it can; also sent first at the next start after a crash. Off unless given. "
+                    + "One sidecar per directory.")
+    String spoolDir;
+
+    @Option(names = "--spool-max-bytes", paramLabel = "BYTES",
+            description = "The spool's size limit (e.g. 512M, 4G); frames that find it full are dropped and counted "
+                    + "as dropped_spool_full (default: 1G).")
+    String spoolMaxBytes;
+
+    @Option(names = "--spool-fsync", paramLabel = "none|interval|segment", defaultValue = "interval",
+            description = "When spooled records are synced to disk: none (a process crash loses nothing, a power loss "
+                    + "what the kernel had not written back), interval (at least every second), segment (as each "
+                    + "segment file is closed) (default: ${DEFAULT-VALUE}).")
+    String spoolFsync;
+
     /** Validates and freezes the options; messages name the option, the value and what is allowed. */
     CaptureRun.Pipeline toPipeline(int defaultMetricsPort, KafkaClients kafka) {
         int metricsPort = this.metricsPort == null ? defaultMetricsPort : this.metricsPort;
@@ -137,6 +158,43 @@ final class PipelineOptions {
         producer.put("compression.type", compression);
         producer.putAll(producerProperties);
         return new CaptureRun.Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis,
-                kafka.withProducer(producer), metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L);
+                kafka.withProducer(producer), metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L)
+                .withSpool(spool());
+    }
+
+    /** The spool settings; null when --spool-dir is not given. */
+    private SpoolSettings spool() {
+        if (spoolDir == null || spoolDir.isBlank()) {
+            if (spoolMaxBytes != null) {
+                throw new IllegalArgumentException("--spool-max-bytes needs --spool-dir: give the spool a directory");
+            }
+            return null;
+        }
+        long max = spoolMaxBytes == null ? SpoolSettings.DEFAULT_MAX_BYTES : parseSize("--spool-max-bytes", spoolMaxBytes);
+        return new SpoolSettings(Path.of(spoolDir), max, FsyncPolicy.parse(spoolFsync));
+    }
+
+    /** A byte count: digits with an optional K, M, G or T (binary units, an optional "iB"/"B" after it). */
+    static long parseSize(String option, String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT).replaceAll("I?B$", "");
+        int shift = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        if (shift > 0) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        try {
+            long v = Long.parseLong(t);
+            if (v <= 0 || v > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return v << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " " + text + " is not a size in bytes: use e.g. 536870912, 512M or 4G");
+        }
     }
 }

@@ -24,13 +24,20 @@ public final class MetricsServer implements AutoCloseable {
     private final java.util.concurrent.ExecutorService executor;
     private final List<SplitAccounting> splits;
     private final Supplier<String> unhealthyReason;
+    private final SpoolGauges spool;
 
     private MetricsServer(HttpServer server, java.util.concurrent.ExecutorService executor, List<SplitAccounting> splits,
-            Supplier<String> unhealthyReason) {
+            Supplier<String> unhealthyReason, SpoolGauges spool) {
         this.server = server;
         this.executor = executor;
         this.splits = splits;
         this.unhealthyReason = unhealthyReason;
+        this.spool = spool;
+    }
+
+    public static MetricsServer start(String address, int port, List<SplitAccounting> splits,
+            Supplier<String> unhealthyReason) {
+        return start(address, port, splits, unhealthyReason, null);
     }
 
     /**
@@ -38,7 +45,7 @@ public final class MetricsServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be opened, with a message saying what to change
      */
     public static MetricsServer start(String address, int port, List<SplitAccounting> splits,
-            Supplier<String> unhealthyReason) {
+            Supplier<String> unhealthyReason, SpoolGauges spool) {
         HttpServer server;
         InetSocketAddress where = new InetSocketAddress(address, port);
         if (where.isUnresolved()) {
@@ -61,7 +68,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         java.util.concurrent.ExecutorService executor = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("metrics-http").unstarted(r));
-        MetricsServer metrics = new MetricsServer(server, executor, splits, unhealthyReason);
+        MetricsServer metrics = new MetricsServer(server, executor, splits, unhealthyReason, spool);
         server.createContext("/metrics", metrics::metrics);
         server.createContext("/health", metrics::health);
         server.setExecutor(executor);
@@ -105,6 +112,7 @@ public final class MetricsServer implements AutoCloseable {
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "backpressure", s.droppedBackpressure());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "unread", s.droppedUnread());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "reopen", s.droppedReopen());
+            sample(out, "capstream_frames_dropped_total", s.split(), "reason", "spool_full", s.droppedSpoolFull());
         }
         gauge(out, "capstream_frames_in_ring", "Frames the kernel queued that capstream has not read yet (0 once stopped).",
                 snaps, SplitAccounting.Snapshot::inRing);
@@ -118,6 +126,11 @@ public final class MetricsServer implements AutoCloseable {
                 SplitAccounting.Snapshot::saturations);
         gauge(out, "capstream_poll_timeout_milliseconds", "The split's current ring poll timeout.", snaps,
                 SplitAccounting.Snapshot::pollTimeoutMillis);
+        gauge(out, "capstream_frames_spooled", "Frames waiting in the on-disk spool.", snaps,
+                SplitAccounting.Snapshot::spooled);
+        if (spool != null) {
+            spool.render(out);
+        }
         return out.toString();
     }
 
@@ -133,12 +146,12 @@ public final class MetricsServer implements AutoCloseable {
         snaps.forEach(s -> sample(out, name, s.split(), null, null, value.applyAsLong(s)));
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
+    static void header(StringBuilder out, String name, String help, String type) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void sample(StringBuilder out, String name, String split, String label, String labelValue, long v) {
+    static void sample(StringBuilder out, String name, String split, String label, String labelValue, long v) {
         out.append(name).append("{split=\"").append(split.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         if (label != null) {
             out.append(',').append(label).append("=\"").append(labelValue).append('"');

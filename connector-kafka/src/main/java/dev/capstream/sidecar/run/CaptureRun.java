@@ -13,6 +13,11 @@ import dev.capstream.pipeline.StopSignal;
 import dev.capstream.registry.RegistrySettings;
 import dev.capstream.sidecar.broker.EmbeddedBroker;
 import dev.capstream.sidecar.ops.MetricsServer;
+import dev.capstream.sidecar.ops.SpoolGauges;
+import dev.capstream.spool.SplitSpool;
+import dev.capstream.spool.Spool;
+import dev.capstream.spool.SpoolException;
+import dev.capstream.spool.SpoolSettings;
 import dev.capstream.sidecar.ops.RunReport;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -80,22 +85,47 @@ public final class CaptureRun {
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
      * @param recordTimestamp the Kafka timestamp of each record ({@link RecordTimestamp})
+     * @param spool where records wait while Kafka cannot take them; null for none (the ring holds them)
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
             long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
-            long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
+            long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp, SpoolSettings spool) {
+
+        public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
+                long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
+                long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka, metricsPort,
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, null);
+        }
 
         /** Records stamped with the capture time, as live capture does. */
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
                 long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis) {
             this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka, metricsPort,
-                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE);
+                    metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE, null);
         }
 
         public Pipeline withRecordTimestamp(RecordTimestamp t) {
             return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka,
-                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t);
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t, spool);
+        }
+
+        public Pipeline withSpool(SpoolSettings s) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp, s);
+        }
+
+        /**
+         * The Kafka client settings: with a spool, a record the producer has taken waits for Kafka as
+         * long as it takes (what Kafka refuses goes to the spool) rather than failing after 2 minutes.
+         */
+        KafkaClients kafkaSettings() {
+            if (spool == null || kafka.producer().containsKey("delivery.timeout.ms")
+                    || kafka.common().containsKey("delivery.timeout.ms")) {
+                return kafka;
+            }
+            return kafka.withProducer(Map.of("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE)));
         }
 
         /** This pipeline with these Kafka client settings. */
@@ -135,7 +165,7 @@ public final class CaptureRun {
 
     /** A run set up and capturing: where its loops send, their accounting and their threads. */
     private record Capturing(String bootstrap, KafkaFrameSink sink, List<SplitAccounting> accounts,
-            List<Thread> loops) {}
+            List<Thread> loops, SpoolGauges spool) {}
 
     /**
      * Runs until the frame budget, the duration, a signal or a failure stops it.
@@ -156,7 +186,7 @@ public final class CaptureRun {
                 whenCapturing.accept(run.bootstrap());
             }
             awaitStop(run, stop);
-            int status = report(run.accounts(), stop.failure(), started);
+            int status = report(run, stop.failure(), started);
             signals.exitWith(status);
             return status;
         } catch (InterruptedException e) {
@@ -184,25 +214,31 @@ public final class CaptureRun {
             TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()),
                     pipeline.kafka());
         }
-        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.kafka(),
+        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.kafkaSettings(),
                 pipeline.recordTimestamp() == RecordTimestamp.SEND);
         opened.add(() -> sink.close(0));
+        Spool spool = openSpool(readers);
         List<SplitAccounting> accounts = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
         for (SplitReader reader : readers) {
             SplitAccounting accounting = new SplitAccounting(reader.address().id());
             accounts.add(accounting);
-            loops.add(Thread.ofPlatform().name("capture-" + reader.address().id())
-                    .unstarted(wiring.loop(reader, sink, accounting, pipeline.governor(), stop)));
+            loops.add(Thread.ofPlatform().name("capture-" + reader.address().id()).unstarted(wiring.loop(reader, sink,
+                    accounting, pipeline.governor(), stop, spool == null ? null : spool.split(reader.address().id()))));
         }
-        startMetrics(opened, accounts, stop);
+        SpoolGauges spoolGauges = null;
+        if (spool != null) {
+            opened.add(() -> closeSpool(spool, loops));
+            spoolGauges = new SpoolGauges(spool);
+        }
+        startMetrics(opened, accounts, stop, spoolGauges);
         loops.forEach(Thread::start);
         stopWhenAllFinished(loops, stop);
         signals.arm();
         err.println("capturing on " + String.join(", ", readers.stream().map(r -> r.address().toString()).toList())
                 + " into topic " + settings.topic() + " at " + bootstrap + stopDescription());
         err.flush();
-        return new Capturing(bootstrap, sink, accounts, loops);
+        return new Capturing(bootstrap, sink, accounts, loops, spoolGauges);
     }
 
     private List<SplitReader> openSplits(Closer opened) {
@@ -239,14 +275,52 @@ public final class CaptureRun {
         return broker.bootstrapServers();
     }
 
-    private void startMetrics(Closer opened, List<SplitAccounting> accounts, StopSignal stop) {
+    /**
+     * Opens the spool, with what an earlier run left in it. Splits of that run that this one does
+     * not capture are named, not drained: their records wait for a run that captures them.
+     */
+    private Spool openSpool(List<SplitReader> readers) {
+        SpoolSettings s = pipeline.spool();
+        if (s == null) {
+            return null;
+        }
+        Spool spool;
+        try {
+            spool = s.open();
+        } catch (SpoolException | IllegalArgumentException e) {
+            throw new SetupException(e.getMessage() + " (--spool-dir, --spool-max-bytes)", e);
+        }
+        List<String> current = readers.stream().map(r -> r.address().id()).toList();
+        for (SplitSpool left : spool.unclaimed(current)) {
+            err.println("spool " + s.dir() + " holds " + left.records() + " records of split " + left.split()
+                    + " that this run does not capture: they stay there until a run captures that split");
+        }
+        if (spool.tornRecords() > 0) {
+            err.println("spool " + s.dir() + ": " + spool.tornRecords() + " torn record(s) (" + spool.tornBytes()
+                    + " bytes) left by an interrupted write were cut");
+        }
+        err.flush();
+        return spool;
+    }
+
+    /** The loops must be done with their spools first; a loop still running (its join timed out) keeps it open. */
+    private static void closeSpool(Spool spool, List<Thread> loops) {
+        if (loops.stream().anyMatch(Thread::isAlive)) {
+            LOG.warn("a capture thread is still running; the spool is left for the process exit to close");
+            return;
+        }
+        spool.close();
+    }
+
+    private void startMetrics(Closer opened, List<SplitAccounting> accounts, StopSignal stop, SpoolGauges spool) {
         if (pipeline.metricsPort() <= 0) {
             return;
         }
         MetricsServer metrics;
         try {
             metrics = MetricsServer.start(pipeline.metricsAddress(), pipeline.metricsPort(), accounts,
-                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()));
+                    () -> stop.failure() == null ? null : "capture failed: " + ExitStatus.userMessage(stop.failure()),
+                    spool);
         } catch (UncheckedIOException e) {
             throw new SetupException(e.getMessage(), e.getCause());
         }
@@ -262,7 +336,7 @@ public final class CaptureRun {
     private void awaitStop(Capturing run, StopSignal stop) throws InterruptedException {
         long statsEvery = pipeline.statsIntervalMillis() > 0 ? pipeline.statsIntervalMillis() : Long.MAX_VALUE / 4;
         while (!stop.await(statsEvery)) {
-            err.println(RunReport.statsLine(run.accounts()));
+            err.println(RunReport.statsLine(run.accounts()) + (run.spool() == null ? "" : run.spool().statsTokens()));
             err.flush();
         }
         for (Thread t : run.loops()) {
@@ -273,11 +347,12 @@ public final class CaptureRun {
     }
 
     /** The summary line on stdout and what went wrong on stderr; returns the exit status they add up to. */
-    private int report(List<SplitAccounting> accounts, Throwable failure, long started) {
-        SplitAccounting.Snapshot total = RunReport.total(accounts);
+    private int report(Capturing run, Throwable failure, long started) {
+        SplitAccounting.Snapshot total = RunReport.total(run.accounts());
         Outcome outcome = Outcome.of(failure, total);
         out.println(RunReport.summaryLine(outcome.word(), settings.topic(), total,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                + (run.spool() == null ? "" : run.spool().summaryTokens()));
         out.flush();
         if (total.failed() > 0) {
             err.println("capstream " + command + ": " + total.failed() + " frames were not delivered to topic "

@@ -85,17 +85,26 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     @Override
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes, long lastSequence, long kernelDrops) {
+        return send(accounting, timestampNanos, key, value, frames, frameBytes, lastSequence, kernelDrops, null);
+    }
+
+    @Override
+    public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
+            long frameBytes, long lastSequence, long kernelDrops, Runnable onSettled) {
         byte[] bytes = value.toByteArray();
         sentBytes.add(bytes.length);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, stampSendTime ? null : Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
-        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length);
+        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length, onSettled);
         try {
             producer.send(record, outcome);
         } catch (RuntimeException e) {
             // send() rejected this record for good (e.g. the producer is closed): nothing is in flight.
             sentBytes.add(-bytes.length);
             accounting.countFailed(frames, e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (onSettled != null) {
+                onSettled.run();
+            }
             return true;
         }
         if (outcome.refusedInSend != null) {
@@ -122,10 +131,12 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         private final int frames;
         private final long frameBytes;
         private final int size;
+        private final Runnable onSettled;
         private final Thread sender = Thread.currentThread();
         Exception refusedInSend;
 
-        Outcome(SplitAccounting accounting, int frames, long frameBytes, int size) {
+        Outcome(SplitAccounting accounting, int frames, long frameBytes, int size, Runnable onSettled) {
+            this.onSettled = onSettled;
             this.accounting = accounting;
             this.frames = frames;
             this.frameBytes = frameBytes;
@@ -150,6 +161,9 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
                 accounting.countDelivered(frames, frameBytes);
             } else {
                 accounting.countFailed(frames, error.getClass().getSimpleName() + ": " + error.getMessage());
+            }
+            if (onSettled != null) {
+                onSettled.run();
             }
         }
     }

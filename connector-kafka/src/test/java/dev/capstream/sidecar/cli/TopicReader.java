@@ -22,13 +22,19 @@ final class TopicReader {
 
     /** Every record up to the end offsets the topic has now. */
     static List<Received> readAll(String bootstrap, String topic) {
+        List<Received> out = new ArrayList<>();
+        forEach(bootstrap, topic, out::add);
+        return out;
+    }
+
+    /** Every record up to the end offsets the topic has now, handed over one at a time (for big topics). */
+    static void forEach(String bootstrap, String topic, java.util.function.Consumer<Received> each) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         FrameDecoder decoder = new FrameDecoder();
-        List<Received> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -41,10 +47,9 @@ final class TopicReader {
                     throw new AssertionError("could not read " + topic + " to its end offsets " + end + " in 120 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    out.add(new Received(r.partition(), r.offset(), decoder.decode(r.value())));
+                    each.accept(new Received(r.partition(), r.offset(), decoder.decode(r.value())));
                 }
             }
         }
-        return out;
     }
 }
