@@ -21,7 +21,7 @@ harness=$work/kafka; cp -r "${KAFKA_HARNESS:-$shared/bench/kafka}" "$harness"
 export KAFKA_BENCH_PORT=$port KAFKA_BENCH_DIR=$work/broker KAFKA_BENCH_HEAP="-Xms512m -Xmx512m"
 cap_pid=""; gen_pid=""
 cleanup() {
-  [ -n "$gen_pid" ] && kill "$gen_pid" 2>/dev/null || true
+  [ -n "$gen_pid" ] && { pkill -P "$gen_pid" 2>/dev/null; kill "$gen_pid" 2>/dev/null; } || true
   [ -n "$cap_pid" ] && kill -TERM "$cap_pid" 2>/dev/null && wait "$cap_pid" 2>/dev/null || true
   (cd "$harness" && ./broker.sh clean >/dev/null 2>&1) || true
   ip netns del $ns 2>/dev/null || true
@@ -48,8 +48,13 @@ for _ in $(seq 300); do grep -q 'capturing on' "$work/capture.err" && break; sle
 grep -q 'capturing on' "$work/capture.err" || { cat "$work/capture.err" >&2; exit 1; }
 java_args=$(tr '\0' ' ' </proc/$cap_pid/cmdline | grep -o -- '-Xmx[^ ]*\|-XX:MaxDirectMemorySize=[^ ]*' | tr '\n' ' ')
 
-"$work/gen" -N $ns -i $tx -P $rx -s "$SIZE" -r "$RATE" -d "$DURATION" -n $((RATE * DURATION)) \
-    >"$work/gen.out" 2>&1 &
+# The generator stops by itself after at most 120 s a run: chain runs of up to 120 s.
+(left=$DURATION
+ while [ "$left" -gt 0 ]; do
+   d=$(( left < 120 ? left : 120 ))
+   "$work/gen" -N $ns -i $tx -P $rx -s "$SIZE" -r "$RATE" -d "$d" -n $((RATE * d)) || exit 1
+   left=$((left - d))
+ done) >"$work/gen.out" 2>&1 &
 gen_pid=$!
 bound=$((RING_MIB + BUFFER_MIB + 150))
 {
@@ -72,8 +77,9 @@ wait "$gen_pid" || true; gen_pid=""
 sleep 2
 kill -TERM "$cap_pid"; wait "$cap_pid" || true; cap_pid=""
 {
-  echo "# generator: $(tail -1 "$work/gen.out")"
+  sed 's/^/# generator: /' "$work/gen.out"
   echo "# capstream: $(grep '^result=' "$work/capture.out" | tail -1)"
   sed 's/^/# stderr: /' "$work/capture.err" | grep -v 'WARNING' | tail -8
+  if [ "$max" -eq 0 ]; then echo "# no sample: the generator did not run (see above)"; exit 1; fi
   echo "# max RSS ${max} MiB vs bound ${bound} MiB: $([ "$max" -le "$bound" ] && echo within || echo OVER)"
 } | tee -a "$out"
