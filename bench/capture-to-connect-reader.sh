@@ -8,8 +8,8 @@
 # (`... stopped: captured=N delivered=N dropped=M ...`) becomes the harness's `captured=N drops=M`.
 #   READER_connect="$PWD/bench/capture-to-connect-reader.sh" READERS="ref_v3_f1 connect" ./run.sh table
 #   MODE=batch (record.mode; default frame)   CONNECT_PORT (REST, default 18317)
-# Needs connect-plugin built (./mvnw -pl connect-plugin -am package) and the worker's class path,
-# resolved once into connect-plugin/target/worker-classpath.txt from Maven (Kafka's connect-runtime and its dependencies).
+# Needs connect-plugin built (./mvnw -pl connect-plugin -am package -DskipTests) and the Kafka
+# harness's jars (KAFKA_HARNESS, default ../shared/bench/kafka; `./broker.sh start` fetches them once).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 kafka=${KAFKA:-127.0.0.1:19092}
@@ -18,11 +18,12 @@ mode=${MODE:-frame}
 . "$root/scripts/find-jdk.sh"; capstream_find_jdk >/dev/null || exit 2
 archive=$(ls "$root"/connect-plugin/target/capstream-kafka-connect-capture-*.zip 2>/dev/null | head -1)
 [ -n "$archive" ] || { echo "no plugin archive: ./mvnw -pl connect-plugin -am package -DskipTests" >&2; exit 2; }
-cp_file=$root/connect-plugin/target/worker-classpath.txt
-if [ ! -s "$cp_file" ]; then
-  (cd "$root" && ./mvnw -B -q -o -pl connect-plugin dependency:build-classpath -Dmdep.includeScope=test \
-      -Dmdep.excludeGroupIds=dev.capstream -Dmdep.outputFile="$cp_file") >&2
-fi
+# The worker's class path: the Kafka harness's lib/ (kafka_2.13 + kafka-tools 4.3.1 bring connect-runtime
+# and everything it needs), the same Kafka as the broker's.
+shared=$root/../shared; [ -d "$shared" ] || shared=$root/../../shared
+harness=${KAFKA_HARNESS:-$shared/bench/kafka}
+worker_cp=$(cd "$harness" && ./broker.sh classpath)
+[ -n "$worker_cp" ] || { echo "no Kafka classpath from $harness/broker.sh classpath" >&2; exit 2; }
 work=$(mktemp -d /tmp/connect17.XXXXXX)
 mkdir -p "$work/plugins"
 (cd "$work/plugins" && unzip -q "$archive")
@@ -70,7 +71,7 @@ EOF
 err=$work/worker.log
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     -Xmx512m -Dlog4j2.configurationFile="$work/log4j2.properties" ${CONNECT_JAVA_OPTS:-} \
-    -cp "$(cat "$cp_file")" org.apache.kafka.connect.cli.ConnectStandalone \
+    -cp "$worker_cp" org.apache.kafka.connect.cli.ConnectStandalone \
     "$work/worker.properties" "$work/connector.properties" >"$err" 2>&1 &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' TERM INT
