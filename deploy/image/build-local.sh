@@ -106,8 +106,13 @@ mkdir -p "$work/context/deploy/target" "$work/context/deploy/src/dist/config"
 cp "$tarball" "$work/context/deploy/target/capstream-$version-capture-host.tar.gz"
 cp "$root/deploy/src/dist/config/capstream.properties" "$work/context/deploy/src/dist/config/"
 say "building $tag from deploy/docker/Dockerfile on $runtime..."
+# buildah 1.28 leaves the working container of a stage that is only a FROM (the Dockerfile's
+# 'FROM ${DIST_STAGE} AS dist') behind: remove the ones this build made.
+containers_before=$(buildah containers -q | sort)
 bud -t "$tag" -f "$root/deploy/docker/Dockerfile" \
   --build-arg RUNTIME_IMAGE="$runtime" --build-arg BUILD_IMAGE="$runtime" \
   --build-arg PCAP_PACKAGE=libpcap0.8 --build-arg DIST_STAGE=prebuilt "$work/context"
+leftover=$(comm -13 <(echo "$containers_before") <(buildah containers -q | sort))
+[ -z "$leftover" ] || buildah rm $leftover >/dev/null
 bytes=$(podman image inspect --format '{{.Size}}' "$tag")
 echo "image=$tag bytes=$bytes seconds=$(( $(date +%s) - started ))"

@@ -11,6 +11,7 @@ import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.RecordMode;
+import dev.capstream.registry.RegistryOption;
 import dev.capstream.registry.RegistrySettings;
 import dev.capstream.registry.SubjectStrategy;
 import java.nio.file.Path;
@@ -68,13 +69,13 @@ public final class CaptureSourceConfig extends AbstractConfig {
     public static final String VALUE_FORMAT = "value.format";
     public static final String VALUE_BYTES_FRAMING = "value.bytes.framing";
 
-    public static final String REGISTRY_URL = "registry.url";
-    public static final String REGISTRY_SUBJECT_STRATEGY = "registry.subject.strategy";
-    public static final String REGISTRY_BASIC_AUTH = "registry.basic.auth.user.info";
-    public static final String REGISTRY_BEARER_TOKEN = "registry.bearer.token";
-    public static final String REGISTRY_CA_FILE = "registry.ssl.ca.location";
-    public static final String REGISTRY_TRUSTSTORE = "registry.ssl.truststore.location";
-    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "registry.ssl.truststore.password";
+    public static final String REGISTRY_URL = RegistryOption.URL.key();
+    public static final String REGISTRY_SUBJECT_STRATEGY = RegistryOption.SUBJECT_STRATEGY.key();
+    public static final String REGISTRY_BASIC_AUTH = RegistryOption.BASIC_AUTH.key();
+    public static final String REGISTRY_BEARER_TOKEN = RegistryOption.BEARER_TOKEN.key();
+    public static final String REGISTRY_CA_FILE = RegistryOption.CA_FILE.key();
+    public static final String REGISTRY_TRUSTSTORE = RegistryOption.TRUSTSTORE.key();
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = RegistryOption.TRUSTSTORE_PASSWORD.key();
     public static final String REGISTRY_TIMEOUT_MS = "registry.timeout.ms";
 
     public static final String MAX_UNACKED_FRAMES = "backpressure.max.unacked.frames";
@@ -200,20 +201,17 @@ public final class CaptureSourceConfig extends AbstractConfig {
         def.define(REGISTRY_SUBJECT_STRATEGY, Type.STRING, "topic", Validators.parsed(SubjectStrategy::parse),
                 Importance.LOW, "Subject naming: topic (<topic>-value), record (the record's full name) or topic-record.",
                 GROUP_REGISTRY, ++order, Width.SHORT, "Subject strategy", Validators.recommend("topic", "record", "topic-record"));
-        def.define(REGISTRY_BASIC_AUTH, Type.PASSWORD, "", Validators.blankPasswordOr(RegistrySettings.Auth.Basic::parse),
-                Importance.LOW, "USER:PASSWORD for the registry's basic authentication.",
-                GROUP_REGISTRY, ++order, Width.MEDIUM, "Basic auth");
-        def.define(REGISTRY_BEARER_TOKEN, Type.PASSWORD, "", null, Importance.LOW,
-                "Bearer token for the registry (use this or basic auth, not both).",
-                GROUP_REGISTRY, ++order, Width.MEDIUM, "Bearer token");
-        def.define(REGISTRY_CA_FILE, Type.STRING, "", null, Importance.LOW,
-                "PEM file of the CA that signed the registry's https certificate.",
-                GROUP_REGISTRY, ++order, Width.LONG, "CA file");
-        def.define(REGISTRY_TRUSTSTORE, Type.STRING, "", null, Importance.LOW,
-                "Truststore (PKCS12, or JKS by the .jks suffix) for the registry's https certificate.",
-                GROUP_REGISTRY, ++order, Width.LONG, "Truststore");
-        def.define(REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", null, Importance.LOW,
-                "Password of " + REGISTRY_TRUSTSTORE + ".", GROUP_REGISTRY, ++order, Width.MEDIUM, "Truststore password");
+        // Credentials, TLS trust and the client certificate: described once, in RegistryOption,
+        // for the sidecar, this connector and the Flink serialization schema.
+        for (RegistryOption o : RegistryOption.values()) {
+            if (o == RegistryOption.URL || o == RegistryOption.SUBJECT_STRATEGY) {
+                continue;
+            }
+            def.define(o.key(), o.secret() ? Type.PASSWORD : Type.STRING, "",
+                    o == RegistryOption.BASIC_AUTH ? Validators.blankPasswordOr(RegistrySettings.Auth.Basic::parse)
+                            : o == RegistryOption.OAUTH_TOKEN_URL ? Validators.httpUrlOrBlank() : null,
+                    Importance.LOW, o.description(), GROUP_REGISTRY, ++order, Width.MEDIUM, o.key());
+        }
         def.define(REGISTRY_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.between(1, 600_000), Importance.LOW,
                 "Bound on connecting to the registry and on each request.",
                 GROUP_REGISTRY, ++order, Width.SHORT, "Registry timeout (ms)");
@@ -309,22 +307,12 @@ public final class CaptureSourceConfig extends AbstractConfig {
     }
 
     RegistrySettings registrySettings() {
-        String basic = getPassword(REGISTRY_BASIC_AUTH).value();
-        String bearer = getPassword(REGISTRY_BEARER_TOKEN).value();
-        RegistrySettings.Auth auth = !basic.isBlank() ? RegistrySettings.Auth.Basic.parse(basic)
-                : !bearer.isBlank() ? new RegistrySettings.Auth.Bearer(bearer) : new RegistrySettings.Auth.None();
-        String ca = getString(REGISTRY_CA_FILE).strip();
-        String truststore = getString(REGISTRY_TRUSTSTORE).strip();
-        RegistrySettings.Trust trust = !ca.isEmpty() ? new RegistrySettings.Trust.PemCa(Path.of(ca))
-                : !truststore.isEmpty() ? new RegistrySettings.Trust.TrustStore(Path.of(truststore),
-                        getPassword(REGISTRY_TRUSTSTORE_PASSWORD).value(),
-                        truststore.toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12")
-                : new RegistrySettings.Trust.JdkDefault();
-        return RegistrySettings.of(getString(REGISTRY_URL).strip())
-                .withSubjectStrategy(SubjectStrategy.parse(getString(REGISTRY_SUBJECT_STRATEGY)))
-                .withAuth(auth)
-                .withTrust(trust)
-                .withTimeout(Duration.ofMillis(getLong(REGISTRY_TIMEOUT_MS)));
+        return RegistryOption.settings(o -> {
+            if (!values().containsKey(o.key())) {
+                return null;
+            }
+            return o.secret() ? getPassword(o.key()).value() : getString(o.key());
+        }, Duration.ofMillis(getLong(REGISTRY_TIMEOUT_MS)));
     }
 
     PollGovernor governor() {

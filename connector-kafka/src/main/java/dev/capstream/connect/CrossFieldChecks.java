@@ -79,14 +79,13 @@ final class CrossFieldChecks {
             // Charged to the first setting it names (snaplen against the block size: the snaplen).
             out.add(new Problem(e.name().split("/")[0], e.reason()));
         }
-        if (!config.getPassword(REGISTRY_BASIC_AUTH).value().isBlank()
-                && !config.getPassword(REGISTRY_BEARER_TOKEN).value().isBlank()) {
-            out.add(new Problem(REGISTRY_BEARER_TOKEN, "both " + REGISTRY_BASIC_AUTH + " and " + REGISTRY_BEARER_TOKEN
-                    + " are set: use one"));
-        }
-        if (!config.getString(REGISTRY_CA_FILE).isBlank() && !config.getString(REGISTRY_TRUSTSTORE).isBlank()) {
-            out.add(new Problem(REGISTRY_TRUSTSTORE, "both " + REGISTRY_CA_FILE + " and " + REGISTRY_TRUSTSTORE
-                    + " are set: use one"));
+        if (config.hasRegistry()) {
+            try {
+                config.registrySettings();
+            } catch (IllegalArgumentException e) {
+                // e.g. two kinds of credentials, or a certificate file without its key
+                out.add(new Problem(REGISTRY_URL, e.getMessage()));
+            }
         }
         int base = config.fanoutGroupBase();
         if (base != DERIVED_GROUP_ID && base + interfaces.size() - 1 > 0xFFFF) {

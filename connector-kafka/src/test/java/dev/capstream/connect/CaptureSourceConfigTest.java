@@ -38,8 +38,26 @@ class CaptureSourceConfigTest {
             assertThat(key.group).as(key.name).isNotBlank();
             assertThat(key.displayName).as(key.name).isNotBlank();
             assertThat(key.validator != null || key.type == ConfigDef.Type.BOOLEAN || key.type == ConfigDef.Type.PASSWORD
-                    || key.name.startsWith("registry.ssl")).as("validator of %s", key.name).isTrue();
+                    || key.name.startsWith("registry.ssl") || key.name.startsWith("registry.oauth.client")
+                    || key.name.equals("registry.oauth.scope")).as("validator of %s", key.name).isTrue();
         }
+    }
+
+    @Test
+    void theRegistryTakesAClientCertificateAndOAuthThroughTheSharedKeys() {
+        Map<String, String> p = props("value.format", "bytes", "registry.url", "https://registry:8081",
+                "registry.ssl.certificate.location", "/etc/client.pem", "registry.ssl.key.location", "/etc/client.key.pem",
+                "registry.oauth.token.endpoint.url", "https://idp/token", "registry.oauth.client.id", "connect",
+                "registry.oauth.client.secret", "s3cret");
+        assertThat(errors(p)).isEmpty();
+        var settings = CaptureSourceConfig.of(p).registrySettings();
+        assertThat(settings.identity()).isInstanceOf(dev.capstream.registry.RegistrySettings.Identity.PemFiles.class);
+        assertThat(settings.auth()).isInstanceOf(dev.capstream.registry.RegistrySettings.Auth.OAuth.class);
+        assertThat(settings.auth().toString()).doesNotContain("s3cret");
+
+        Map<String, String> half = props("value.format", "bytes", "registry.url", "https://registry:8081",
+                "registry.ssl.certificate.location", "/etc/client.pem");
+        assertThat(errors(half).get("registry.url").getFirst()).contains("registry.ssl.key.location");
     }
 
     @Test

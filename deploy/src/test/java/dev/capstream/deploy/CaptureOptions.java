@@ -20,7 +20,7 @@ final class CaptureOptions {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new dev.capstream.sidecar.cli.Main());
+        return dev.capstream.sidecar.cli.Main.commandLine();
     }
 
     static CommandSpec captureSpec() {
@@ -45,7 +45,8 @@ final class CaptureOptions {
     static List<String> unknownKeys(Properties config) {
         Set<String> known = configKeys();
         return config.stringPropertyNames().stream().sorted()
-                .filter(k -> !k.startsWith("producer.") && !known.contains(k)).toList();
+                .filter(k -> java.util.stream.Stream.of("kafka.", "producer.", "admin.", "consumer.").noneMatch(k::startsWith)
+                        && !known.contains(k)).toList();
     }
 
     /**

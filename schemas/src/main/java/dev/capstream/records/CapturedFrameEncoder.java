@@ -1,7 +1,6 @@
 package dev.capstream.records;
 
 import dev.capstream.avro.CapturedFrame;
-import dev.capstream.avro.Direction;
 import dev.capstream.capture.Frame;
 import dev.capstream.capture.InterfaceTable;
 import java.util.Objects;
@@ -18,13 +17,6 @@ import org.apache.avro.Schema;
 public final class CapturedFrameEncoder {
 
     private static final Schema SCHEMA = CapturedFrame.getClassSchema();
-    private static final int DIRECTION_UNKNOWN = Direction.UNKNOWN.ordinal();
-    private static final int MAX_KNOWN_PACKET_TYPE = 7;
-
-    // Avro enum index per capture TimestampSource ordinal, matched by name so that reordering either
-    // enum cannot silently mislabel frames; a source the schema does not know yet gets the schema's
-    // enum default, as a reader of a newer writer would.
-    private static final int[] TIMESTAMP_SOURCE_INDEX = timestampSourceIndex();
 
     // host, split and interface_name are adjacent in the schema: one pre-encoded run of bytes.
     private final byte[] constantStrings;
@@ -76,7 +68,7 @@ public final class CapturedFrameEncoder {
     public void encode(Frame frame, long sequence, long kernelDrops, EncodeBuffer out) {
         // Field order must be exactly the schema's: Avro binary has no field tags.
         out.writeLong(frame.timestampNanos());
-        out.writeInt(TIMESTAMP_SOURCE_INDEX[frame.timestampSource().ordinal()]);
+        out.writeInt(timestampSourceIndex(frame.timestampSource()));
         out.writeBytes(constantStrings);
         out.writeInt(frame.interfaceIndex());
         out.writeInt(linkType);
@@ -91,7 +83,7 @@ public final class CapturedFrameEncoder {
     public void encode(Frame frame, InterfaceTable interfaces, long sequence, long kernelDrops, EncodeBuffer out) {
         int index = frame.interfaceIndex();
         out.writeLong(frame.timestampNanos());
-        out.writeInt(TIMESTAMP_SOURCE_INDEX[frame.timestampSource().ordinal()]);
+        out.writeInt(timestampSourceIndex(frame.timestampSource()));
         out.writeBytes(hostAndSplit);
         out.writeBytes(encodedInterfaceName(interfaces.interfaceName(index)));
         out.writeInt(index);
@@ -122,8 +114,7 @@ public final class CapturedFrameEncoder {
             out.writeInt(0); // union branch 0: null
         }
         out.writeLong(Integer.toUnsignedLong(frame.rxHash()));
-        int packetType = frame.packetType();
-        out.writeInt(packetType >= 0 && packetType <= MAX_KNOWN_PACKET_TYPE ? packetType : DIRECTION_UNKNOWN);
+        out.writeInt(directionIndex(frame.packetType()));
         out.writeLong(sequence);
         out.writeLong(kernelDrops);
         var bytes = frame.bytes();
@@ -131,26 +122,13 @@ public final class CapturedFrameEncoder {
         out.writeBytes(bytes);
     }
 
-    /** Avro enum index of the {@code TimestampSource} symbol for a capture timestamp source. */
+    /** Avro enum index of the {@code TimestampSource} symbol for a capture timestamp source ({@link FrameSymbols}). */
     static int timestampSourceIndex(dev.capstream.capture.TimestampSource source) {
-        return TIMESTAMP_SOURCE_INDEX[source.ordinal()];
+        return FrameSymbols.timestampSource(source).ordinal();
     }
 
-    /** Avro enum index of the {@code Direction} symbol for a Linux packet type. */
+    /** Avro enum index of the {@code Direction} symbol for a Linux packet type ({@link FrameSymbols}). */
     static int directionIndex(int packetType) {
-        return packetType >= 0 && packetType <= MAX_KNOWN_PACKET_TYPE ? packetType : DIRECTION_UNKNOWN;
-    }
-
-    private static int[] timestampSourceIndex() {
-        Schema avroEnum = dev.capstream.avro.TimestampSource.getClassSchema();
-        int fallback = avroEnum.getEnumOrdinal(avroEnum.getEnumDefault());
-        dev.capstream.capture.TimestampSource[] sources = dev.capstream.capture.TimestampSource.values();
-        int[] index = new int[sources.length];
-        for (dev.capstream.capture.TimestampSource source : sources) {
-            index[source.ordinal()] = avroEnum.hasEnumSymbol(source.name())
-                    ? avroEnum.getEnumOrdinal(source.name())
-                    : fallback;
-        }
-        return index;
+        return FrameSymbols.direction(packetType).ordinal();
     }
 }

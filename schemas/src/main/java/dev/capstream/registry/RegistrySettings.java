@@ -11,7 +11,10 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -23,17 +26,19 @@ import javax.net.ssl.TrustManagerFactory;
  * @param subjectStrategy how value subjects are named
  * @param auth credentials sent with every request
  * @param trust which server certificates an {@code https} URL may present
+ * @param identity the client certificate presented to a registry that asks for one (mutual TLS)
  * @param timeout bound for connecting and for each request
  * @param retry how often and how long to retry connect errors, 5xx and 429 answers
  */
-public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth auth, Trust trust, Duration timeout,
-        Retry retry) {
+public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth auth, Trust trust,
+        Identity identity, Duration timeout, Retry retry) {
 
     public RegistrySettings {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(subjectStrategy, "subjectStrategy");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retry, "retry");
     }
@@ -41,27 +46,46 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
     /** TopicName subjects, no credentials, the JDK's trusted CAs, a 10 s timeout, {@link Retry#defaults()}. */
     public static RegistrySettings of(String url) {
         return new RegistrySettings(url, SubjectStrategy.TOPIC_NAME, new Auth.None(), new Trust.JdkDefault(),
-                SchemaRegistryClient.DEFAULT_TIMEOUT, Retry.defaults());
+                new Identity.None(), SchemaRegistryClient.DEFAULT_TIMEOUT, Retry.defaults());
     }
 
     public RegistrySettings withAuth(Auth auth) {
-        return new RegistrySettings(url, subjectStrategy, auth, trust, timeout, retry);
+        return new RegistrySettings(url, subjectStrategy, auth, trust, identity, timeout, retry);
     }
 
     public RegistrySettings withTrust(Trust trust) {
-        return new RegistrySettings(url, subjectStrategy, auth, trust, timeout, retry);
+        return new RegistrySettings(url, subjectStrategy, auth, trust, identity, timeout, retry);
+    }
+
+    public RegistrySettings withIdentity(Identity identity) {
+        return new RegistrySettings(url, subjectStrategy, auth, trust, identity, timeout, retry);
+    }
+
+    /** The TLS context for an {@code https} registry (and token endpoint); null for the JDK's default. */
+    public SSLContext sslContext() {
+        KeyManager[] keys = identity.keyManagers();
+        if (keys == null) {
+            return trust.sslContext();
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust.trustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot set up TLS for the registry: " + e.getMessage(), e);
+        }
     }
 
     public RegistrySettings withSubjectStrategy(SubjectStrategy strategy) {
-        return new RegistrySettings(url, strategy, auth, trust, timeout, retry);
+        return new RegistrySettings(url, strategy, auth, trust, identity, timeout, retry);
     }
 
     public RegistrySettings withTimeout(Duration timeout) {
-        return new RegistrySettings(url, subjectStrategy, auth, trust, timeout, retry);
+        return new RegistrySettings(url, subjectStrategy, auth, trust, identity, timeout, retry);
     }
 
     public RegistrySettings withRetry(Retry retry) {
-        return new RegistrySettings(url, subjectStrategy, auth, trust, timeout, retry);
+        return new RegistrySettings(url, subjectStrategy, auth, trust, identity, timeout, retry);
     }
 
     /** Credentials for the registry. */
@@ -80,7 +104,8 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
 
             @Override
             public String optionToCheck() {
-                return "--registry-basic-auth or --registry-bearer-token (none was given)";
+                return RegistryOption.BASIC_AUTH.label() + ", " + RegistryOption.BEARER_TOKEN.label() + " or "
+                        + RegistryOption.OAUTH_TOKEN_URL.label() + " (none was given)";
             }
         }
 
@@ -98,7 +123,7 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
             public static Basic parse(String userInfo) {
                 int colon = userInfo == null ? -1 : userInfo.indexOf(':');
                 if (colon <= 0) {
-                    throw new IllegalArgumentException("--registry-basic-auth must be USER:PASSWORD");
+                    throw new IllegalArgumentException(RegistryOption.BASIC_AUTH.label() + " must be USER:PASSWORD");
                 }
                 return new Basic(userInfo.substring(0, colon), userInfo.substring(colon + 1));
             }
@@ -111,7 +136,7 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
 
             @Override
             public String optionToCheck() {
-                return "--registry-basic-auth (user '" + user + "')";
+                return RegistryOption.BASIC_AUTH.label() + " (user '" + user + "')";
             }
 
             @Override
@@ -124,7 +149,7 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
         record Bearer(String token) implements Auth {
             public Bearer {
                 if (token == null || token.isBlank()) {
-                    throw new IllegalArgumentException("--registry-bearer-token is empty");
+                    throw new IllegalArgumentException(RegistryOption.BEARER_TOKEN.label() + " is empty");
                 }
             }
 
@@ -135,7 +160,7 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
 
             @Override
             public String optionToCheck() {
-                return "--registry-bearer-token (is it expired, or for another audience?)";
+                return RegistryOption.BEARER_TOKEN.label() + " (is it expired, or for another audience?)";
             }
 
             @Override
@@ -143,17 +168,154 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
                 return "Bearer[***]";
             }
         }
+
+        /**
+         * OAuth 2 client credentials (RFC 6749 4.4), as Confluent's {@code bearer.auth.credentials.source=OAUTHBEARER}:
+         * an access token is fetched from {@code tokenUrl} with the client id and secret, sent as a
+         * bearer token, and fetched again before it expires.
+         *
+         * @param scope may be null or blank for none
+         */
+        record OAuth(String tokenUrl, String clientId, String clientSecret, String scope) implements Auth {
+            public OAuth {
+                if (tokenUrl == null || tokenUrl.isBlank()) {
+                    throw new IllegalArgumentException(RegistryOption.OAUTH_TOKEN_URL.label() + " is empty");
+                }
+                if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isEmpty()) {
+                    throw new IllegalArgumentException(RegistryOption.OAUTH_TOKEN_URL.label() + " needs "
+                            + RegistryOption.OAUTH_CLIENT_ID.label() + " and " + RegistryOption.OAUTH_CLIENT_SECRET.label());
+                }
+                tokenUrl = tokenUrl.strip();
+                scope = scope == null || scope.isBlank() ? null : scope.strip();
+            }
+
+            /** The header is the current token's; {@link SchemaRegistryClient} fetches and refreshes it. */
+            @Override
+            public String header() {
+                return null;
+            }
+
+            @Override
+            public String optionToCheck() {
+                return RegistryOption.OAUTH_CLIENT_ID.label() + " (client '" + clientId + "'), "
+                        + RegistryOption.OAUTH_CLIENT_SECRET.label() + " and " + RegistryOption.OAUTH_SCOPE.label();
+            }
+
+            @Override
+            public String toString() {
+                return "OAuth[" + tokenUrl + ", client=" + clientId + ", secret=***, scope=" + scope + "]";
+            }
+        }
+    }
+
+    /** The client certificate for mutual TLS. */
+    public sealed interface Identity {
+        /** Key managers presenting the certificate; null for none. */
+        KeyManager[] keyManagers();
+
+        /** No client certificate. */
+        record None() implements Identity {
+            @Override
+            public KeyManager[] keyManagers() {
+                return null;
+            }
+        }
+
+        /**
+         * A keystore file (PKCS12, or JKS) holding the client's key and certificate chain.
+         *
+         * @param keyPassword the key's password; null for the store's
+         */
+        record KeyStoreFile(Path path, String password, String keyPassword, String type) implements Identity {
+            public KeyStoreFile {
+                Objects.requireNonNull(path, "path");
+                type = type == null ? storeType(path) : type;
+            }
+
+            @Override
+            public KeyManager[] keyManagers() {
+                try (InputStream in = Files.newInputStream(path)) {
+                    KeyStore store = KeyStore.getInstance(type);
+                    char[] storePassword = password == null ? null : password.toCharArray();
+                    store.load(in, storePassword);
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(store, keyPassword != null ? keyPassword.toCharArray()
+                            : storePassword != null ? storePassword : new char[0]);
+                    return kmf.getKeyManagers();
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new IllegalArgumentException("cannot load the registry client keystore " + path + " (" + type
+                            + "): " + e.getMessage() + "; check " + RegistryOption.KEYSTORE.label() + ", "
+                            + RegistryOption.KEYSTORE_PASSWORD.label() + " and " + RegistryOption.KEY_PASSWORD.label(), e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "KeyStoreFile[" + path + ", " + type + "]";
+            }
+        }
+
+        /**
+         * A PEM certificate chain and a PEM PKCS#8 private key ({@code BEGIN PRIVATE KEY}, or
+         * {@code BEGIN ENCRYPTED PRIVATE KEY} with {@code keyPassword}).
+         */
+        record PemFiles(Path certificate, Path key, String keyPassword) implements Identity {
+            public PemFiles {
+                Objects.requireNonNull(certificate, "certificate");
+                Objects.requireNonNull(key, "key");
+            }
+
+            @Override
+            public KeyManager[] keyManagers() {
+                try {
+                    KeyStore store = PemKeys.keyStore(certificate, key, keyPassword);
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(store, PemKeys.STORE_PASSWORD);
+                    return kmf.getKeyManagers();
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new IllegalArgumentException("cannot load the registry client certificate " + certificate
+                            + " and key " + key + ": " + e.getMessage() + "; check " + RegistryOption.CERT_FILE.label()
+                            + ", " + RegistryOption.KEY_FILE.label() + " (PEM, PKCS#8) and "
+                            + RegistryOption.KEY_PASSWORD.label(), e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "PemFiles[" + certificate + ", " + key + "]";
+            }
+        }
+    }
+
+    /** PKCS12 unless the file name ends in .jks. */
+    static String storeType(Path path) {
+        return path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
     }
 
     /** Which server certificates to trust for {@code https}. */
     public sealed interface Trust {
+        /** Trust managers for these certificates; null for the JDK's default. */
+        TrustManager[] trustManagers();
+
         /** An SSLContext trusting these certificates; null for the JDK's default. */
-        SSLContext sslContext();
+        default SSLContext sslContext() {
+            TrustManager[] managers = trustManagers();
+            if (managers == null) {
+                return null;
+            }
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, managers, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot set up TLS for the registry: " + e.getMessage(), e);
+            }
+        }
 
         /** The JDK's trusted CAs (its cacerts). */
         record JdkDefault() implements Trust {
             @Override
-            public SSLContext sslContext() {
+            public TrustManager[] trustManagers() {
                 return null;
             }
         }
@@ -170,14 +332,15 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
             }
 
             @Override
-            public SSLContext sslContext() {
+            public TrustManager[] trustManagers() {
                 try (InputStream in = Files.newInputStream(path)) {
                     KeyStore store = KeyStore.getInstance(type);
                     store.load(in, password == null ? null : password.toCharArray());
-                    return context(store);
+                    return managers(store);
                 } catch (IOException | GeneralSecurityException e) {
                     throw new IllegalArgumentException("cannot load the registry truststore " + path + " (" + type + "): "
-                            + e.getMessage() + "; check --registry-truststore and --registry-truststore-password", e);
+                            + e.getMessage() + "; check " + RegistryOption.TRUSTSTORE.label() + " and "
+                            + RegistryOption.TRUSTSTORE_PASSWORD.label(), e);
                 }
             }
 
@@ -194,13 +357,13 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
             }
 
             @Override
-            public SSLContext sslContext() {
+            public TrustManager[] trustManagers() {
                 try (InputStream in = Files.newInputStream(path)) {
                     Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                             .generateCertificates(in);
                     if (certificates.isEmpty()) {
                         throw new IllegalArgumentException("no certificate in the registry CA file " + path
-                                + "; check --registry-ca-file (PEM, -----BEGIN CERTIFICATE-----)");
+                                + "; check " + RegistryOption.CA_FILE.label() + " (PEM, -----BEGIN CERTIFICATE-----)");
                     }
                     KeyStore store = KeyStore.getInstance("PKCS12");
                     store.load(null, null);
@@ -208,20 +371,18 @@ public record RegistrySettings(String url, SubjectStrategy subjectStrategy, Auth
                     for (Certificate c : certificates) {
                         store.setCertificateEntry("ca-" + n++, c);
                     }
-                    return context(store);
+                    return managers(store);
                 } catch (IOException | GeneralSecurityException e) {
                     throw new IllegalArgumentException("cannot read the registry CA file " + path + ": " + e.getMessage()
-                            + "; check --registry-ca-file (PEM, -----BEGIN CERTIFICATE-----)", e);
+                            + "; check " + RegistryOption.CA_FILE.label() + " (PEM, -----BEGIN CERTIFICATE-----)", e);
                 }
             }
         }
 
-        private static SSLContext context(KeyStore store) throws GeneralSecurityException {
+        private static TrustManager[] managers(KeyStore store) throws GeneralSecurityException {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            return tmf.getTrustManagers();
         }
     }
 

@@ -46,6 +46,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
     private final String baseUrl;
     private final Duration timeout;
     private final String authorization;
+    private final OAuthTokens oauth;
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -76,11 +77,12 @@ public final class SchemaRegistryClient implements AutoCloseable {
         this.timeout = settings.timeout();
         this.authorization = settings.auth().header();
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
-        javax.net.ssl.SSLContext ssl = settings.trust().sslContext();
+        javax.net.ssl.SSLContext ssl = settings.sslContext();
         if (ssl != null) {
             builder.sslContext(ssl);
         }
         this.http = builder.build();
+        this.oauth = settings.auth() instanceof RegistrySettings.Auth.OAuth o ? new OAuthTokens(o, http, timeout) : null;
     }
 
     /** The settings this client was made with. */
@@ -117,10 +119,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(schema, "schema");
         String path = "/compatibility/subjects/" + pathSegment(subject) + "/versions/latest?verbose=true";
-        HttpRequest request = request(path)
+        HttpRequest.Builder request = request(path)
                 .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8));
         JsonNode answer;
         try {
             answer = send(request, "POST " + path, subject, null);
@@ -170,10 +171,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
             return cached;
         }
         String path = "/subjects/" + pathSegment(subject) + "/versions";
-        HttpRequest request = request(path)
+        HttpRequest.Builder request = request(path)
                 .header("Content-Type", CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(schemaBody(schema), StandardCharsets.UTF_8));
         JsonNode answer = send(request, "POST " + path, subject, null);
         JsonNode id = answer.get("id");
         if (id == null || !id.canConvertToInt()) {
@@ -199,7 +199,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
             return cached;
         }
         String path = "/schemas/ids/" + id;
-        JsonNode answer = send(request(path).GET().build(), "GET " + path, null, id);
+        JsonNode answer = send(request(path).GET(), "GET " + path, null, id);
         JsonNode type = answer.get("schemaType");
         if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
             throw new RegistryException("schema id " + id + " at " + baseUrl + " is a " + type.asText()
@@ -227,6 +227,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return requests.get();
     }
 
+    /** OAuth tokens fetched so far (0 without OAuth); lets tests prove tokens are refreshed and reused. */
+    long tokenFetches() {
+        return oauth == null ? 0 : oauth.fetches();
+    }
+
     /** Releases the HTTP client; cached ids and schemas stay usable, new requests fail. */
     @Override
     public void close() {
@@ -243,23 +248,31 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
                 .header("Accept", ACCEPT);
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
-        }
-        return builder;
     }
 
-    private JsonNode send(HttpRequest request, String what, String subject, Integer schemaId) {
+    /** The request with this moment's credentials: an OAuth token is fetched again when it nears expiry. */
+    private HttpRequest authorized(HttpRequest.Builder builder) {
+        String header = oauth != null ? oauth.header() : authorization;
+        HttpRequest.Builder copy = builder.copy();
+        if (header != null) {
+            copy.header("Authorization", header);
+        }
+        return copy.build();
+    }
+
+    private JsonNode send(HttpRequest.Builder builder, String what, String subject, Integer schemaId) {
         if (closed) {
             throw new IllegalStateException("this SchemaRegistryClient for " + baseUrl + " is closed; cannot " + what);
         }
         RegistrySettings.Retry retry = settings.retry();
         long backoff = retry.initialBackoff().toMillis();
+        boolean freshToken = false;
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= retry.attempts();
+            HttpRequest request = authorized(builder);
             requests.incrementAndGet();
             HttpResponse<String> response;
             try {
@@ -275,6 +288,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
                 throw new RegistryException("schema registry at " + baseUrl + " did not answer " + what + " within "
                         + timeout.toMillis() + " ms; check that it is healthy and that --registry-url points at it", e);
             } catch (IOException e) {
+                if (e instanceof javax.net.ssl.SSLException ssl) {
+                    throw tlsRefused(ssl, what);
+                }
                 if (!last) {
                     backoff = pause(backoff, backoff, retry);
                     continue;
@@ -286,6 +302,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
                         + " to answer " + what, e);
             }
             int status = response.statusCode();
+            if (status == 401 && oauth != null && !freshToken) {
+                // The token may have been revoked or expired early: one more try with a new one.
+                oauth.invalidate();
+                freshToken = true;
+                attempt--;
+                continue;
+            }
             if ((status >= 500 || status == 429) && !last) {
                 long wait = status == 429 ? retryAfterMillis(response, backoff) : backoff;
                 backoff = pause(wait, backoff, retry);
@@ -339,6 +362,26 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return new RegistryException("schema registry at " + baseUrl + " is unreachable (" + describe(e)
                 + (attempts > 1 ? "; tried " + attempts + " times" : "")
                 + "); check --registry-url and that the registry is running", e);
+    }
+
+    /** A TLS failure is no network hiccup: retrying cannot help, so say which side and which option. */
+    private RegistryException tlsRefused(javax.net.ssl.SSLException e, String what) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        boolean serverUntrusted = detail.contains("PKIX") || detail.contains("certification path");
+        String check = serverUntrusted
+                ? RegistryOption.CA_FILE.label() + " or " + RegistryOption.TRUSTSTORE.label()
+                        + " (the registry's certificate is not trusted)"
+                : settings.identity() instanceof RegistrySettings.Identity.None
+                        ? RegistryOption.KEYSTORE.label() + " or " + RegistryOption.CERT_FILE.label()
+                                + " (the registry may require a client certificate)"
+                        : "that the registry trusts the client certificate of " + RegistryOption.KEYSTORE.label()
+                                + " or " + RegistryOption.CERT_FILE.label();
+        return new RegistryException("TLS handshake with the schema registry at " + baseUrl + " failed for " + what
+                + " (" + detail + "); check " + check, e);
     }
 
     private RegistryException refused(String what, String subject, Integer schemaId, int status, JsonNode body,

@@ -95,7 +95,7 @@ class RegistryErrorPathsTest {
             assertThatThrownBy(() -> client.register("t-value", CapturedFrame.getClassSchema()))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("did not accept the credentials")
-                    .hasMessageContaining("check --registry-basic-auth (user 'capture')")
+                    .hasMessageContaining("check --registry-basic-auth / registry.basic.auth.user.info (user 'capture')")
                     .hasMessageContaining("HTTP 401")
                     .hasMessageNotContaining("wrong");
         }
@@ -141,7 +141,7 @@ class RegistryErrorPathsTest {
     void doesNotRetryAClientError() throws Exception {
         String url = serve(401, 401);
         try (SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withRetry(FAST))) {
-            assertThatThrownBy(() -> client.schemaById(3)).hasMessageContaining("check --registry-basic-auth or --registry-bearer-token");
+            assertThatThrownBy(() -> client.schemaById(3)).hasMessageContaining("check --registry-basic-auth / registry.basic.auth.user.info, --registry-bearer-token");
             assertThat(client.requestCount()).isEqualTo(1);
         }
     }
@@ -198,7 +198,9 @@ class RegistryErrorPathsTest {
         try (SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url).withRetry(RegistrySettings.Retry.none()))) {
             assertThatThrownBy(() -> client.register("t-value", CapturedFrame.getClassSchema()))
                     .isInstanceOf(RegistryException.class)
-                    .hasMessageContaining("is unreachable");
+                    .hasMessageContaining("TLS handshake with the schema registry at " + url)
+                    .hasMessageContaining("unable to find valid certification path")
+                    .hasMessageContaining("check --registry-ca-file");
         }
         assertThatThrownBy(() -> new RegistrySettings.Trust.PemCa(dir.resolve("missing.pem")).sslContext())
                 .hasMessageContaining("check --registry-ca-file");

@@ -26,7 +26,9 @@ import java.util.Set;
  *
  * <p>To add an option: declare it below (name, type, default, check, documentation, split kinds)
  * and apply it in {@link #afPacketOptions}, {@link #rdmaConfig} or {@link #pcapReadOptions}.
- * Every host then has it, checked and documented, and the parity test sees that it reaches the reader.
+ * Every host then has it, checked and documented; give it a sample in the tests' SettingSamples
+ * and the parity tests check that it reaches the reader from each host. The README tables are
+ * generated: the Readme*Test failures print the new table to paste.
  */
 public final class CaptureSettings {
 

@@ -94,4 +94,14 @@ class CaptureSettingsTest {
         assertThat(CaptureSettings.readerOptions(back)).isEqualTo(CaptureSettings.readerOptions(given));
         assertThat(CaptureSettings.splits(back)).isEqualTo(CaptureSettings.splits(given));
     }
+
+    @Test
+    void everySettingHasASampleThatChangesWhatTheReadersGet() {
+        SettingSamples.Reach defaults = SettingSamples.Reach.of(CaptureSettings.resolve(Host.FLINK,
+                s -> s == CaptureSettings.INTERFACES ? List.of(SettingSamples.BASE_INTERFACE) : null));
+        for (Setting<?> setting : CaptureSettings.all()) {
+            assertThat(SettingSamples.expected(setting)).as("what %s's sample reaches", setting.name())
+                    .isNotEqualTo(defaults);
+        }
+    }
 }

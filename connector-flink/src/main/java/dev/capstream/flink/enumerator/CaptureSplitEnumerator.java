@@ -206,7 +206,7 @@ public final class CaptureSplitEnumerator implements SplitEnumerator<CaptureSpli
         Integer best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (ReaderInfo reader : readers.values()) {
-            if (split.kind() == CaptureSplit.Kind.LIVE && !sameHost(split.host(), hostOf(reader))) {
+            if (split.host() != null && !sameHost(split.host(), hostOf(reader))) {
                 continue;
             }
             int load = assignedCount.getOrDefault(reader.getSubtaskId(), 0);

@@ -4,10 +4,14 @@ import dev.capstream.avro.CapturedFrame;
 import dev.capstream.records.AvroTrust;
 import dev.capstream.records.EncodeBuffer;
 import dev.capstream.records.WireFormat;
+import dev.capstream.registry.RegistryOption;
+import dev.capstream.registry.RegistrySettings;
 import dev.capstream.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.avro.io.BinaryEncoder;
@@ -30,7 +34,7 @@ public final class RegistryAvroSerializationSchema implements SerializationSchem
 
     private static final long serialVersionUID = 1L;
 
-    private final String registryUrl;
+    private final HashMap<String, String> registry;
     private final String subject;
 
     private transient byte[] header;
@@ -44,19 +48,43 @@ public final class RegistryAvroSerializationSchema implements SerializationSchem
      *     gives the usual {@code <topic>-value}
      */
     public RegistryAvroSerializationSchema(String registryUrl, String subject) {
-        this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl");
+        this(Map.of(RegistryOption.URL.key(), Objects.requireNonNull(registryUrl, "registryUrl")), subject);
+    }
+
+    /**
+     * A registry that needs credentials, TLS trust or a client certificate: the same settings as
+     * the Connect connector's, e.g. {@code registry.url}, {@code registry.ssl.keystore.location},
+     * {@code registry.oauth.token.endpoint.url} (every {@link RegistryOption#key()}).
+     *
+     * @param registry the settings by key; checked here, so a bad combination fails when the job is built
+     */
+    public RegistryAvroSerializationSchema(Map<String, String> registry, String subject) {
+        this.registry = new HashMap<>(Objects.requireNonNull(registry, "registry"));
         this.subject = Objects.requireNonNull(subject, "subject");
         if (subject.isBlank()) {
             throw new IllegalArgumentException("the schema registry subject is empty: use <topic>-value");
         }
+        if (settings() == null) {
+            throw new IllegalArgumentException(RegistryOption.URL.key() + " is not set");
+        }
+        for (String key : registry.keySet()) {
+            if (java.util.Arrays.stream(RegistryOption.values()).noneMatch(o -> o.key().equals(key))) {
+                throw new IllegalArgumentException(key + " is no registry setting; known: "
+                        + java.util.Arrays.stream(RegistryOption.values()).map(RegistryOption::key).toList());
+            }
+        }
+    }
+
+    private RegistrySettings settings() {
+        return RegistryOption.settings(o -> registry.get(o.key()));
     }
 
     @Override
     public void open(InitializationContext context) {
         AvroTrust.ensure();
         int id;
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl)) {
-            id = registry.register(subject, CapturedFrame.getClassSchema());
+        try (SchemaRegistryClient client = new SchemaRegistryClient(settings())) {
+            id = client.register(subject, CapturedFrame.getClassSchema());
         }
         EncodeBuffer framing = new EncodeBuffer(WireFormat.CONFLUENT_HEADER_LENGTH);
         WireFormat.writeConfluentHeader(id, framing);

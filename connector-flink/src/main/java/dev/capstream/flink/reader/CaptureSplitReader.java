@@ -98,7 +98,7 @@ final class CaptureSplitReader<T>
         SplitReader opened = settings.open(added);
         this.split = added;
         this.reader = opened;
-        String host = added.kind() == CaptureSplit.Kind.LIVE ? added.host() : localHost;
+        String host = added.host() != null ? added.host() : localHost;
         this.origin = new FrameOrigin(host, opened.address().id(), opened);
         // A live ring cannot rewind: its sequence continues where the checkpoint left it. A file is
         // read again from the start, skipping what was emitted before the checkpoint.

@@ -1,6 +1,10 @@
 package dev.capstream.flink.source;
 
-import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.Host;
+import dev.capstream.capture.spec.InvalidSettingException;
+import dev.capstream.capture.spec.Setting;
+import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.flink.reader.ReaderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +31,6 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class CaptureSourceBuilder {
 
-    private static final int MAX_FANOUT_MEMBERS = 1024;
-
     private final Configuration options = new Configuration();
 
     CaptureSourceBuilder() {
@@ -49,7 +51,7 @@ public final class CaptureSourceBuilder {
         return this;
     }
 
-    /** Interfaces to capture on every host. */
+    /** Interfaces to capture on every host: {@code eth0}, or {@code eth0:4} for four fanout members. */
     public CaptureSourceBuilder interfaces(String... interfaces) {
         options.set(CaptureSourceOptions.INTERFACES, List.of(interfaces));
         return this;
@@ -59,6 +61,61 @@ public final class CaptureSourceBuilder {
     public CaptureSourceBuilder fanoutMembers(int members) {
         options.set(CaptureSourceOptions.FANOUT_MEMBERS, members);
         return this;
+    }
+
+    /**
+     * Sets any capture spec setting ({@link CaptureSettings}), e.g.
+     * {@code set(CaptureSettings.FANOUT_MODE, "lb")}; checked with the others at {@link #build()}.
+     */
+    public <T> CaptureSourceBuilder set(Setting<T> setting, T value) {
+        ConfigOption<Object> option = CaptureSourceOptions.of(setting);
+        options.set(option, SpecConfigOptions.toFlink(setting, value));
+        return this;
+    }
+
+    /** RDMA ports sniffed on every host: {@code mlx5_0} (port 1) or {@code mlx5_0:2}. */
+    public CaptureSourceBuilder rdma(String... ports) {
+        return set(CaptureSettings.RDMA_PORTS, List.of(ports));
+    }
+
+    /** A tcpdump filter expression run in the kernel, e.g. {@code udp port 53} (needs libpcap0.8). */
+    public CaptureSourceBuilder filter(String expression) {
+        return set(CaptureSettings.FILTER, expression);
+    }
+
+    /** A classic BPF program in {@code tcpdump -ddd} form, run in the kernel (needs no libpcap). */
+    public CaptureSourceBuilder filterBpf(String program) {
+        return set(CaptureSettings.FILTER_BPF, program);
+    }
+
+    /** Keep at most this many bytes of each frame; 0 (default) keeps whole frames. */
+    public CaptureSourceBuilder snaplen(int bytes) {
+        return set(CaptureSettings.SNAPLEN, bytes);
+    }
+
+    /** Promiscuous mode on the interfaces while capturing (default off). */
+    public CaptureSourceBuilder promiscuous(boolean on) {
+        return set(CaptureSettings.PROMISC, on);
+    }
+
+    /** Put stripped VLAN tags back into the frame bytes (default on). */
+    public CaptureSourceBuilder vlanRestore(boolean on) {
+        return set(CaptureSettings.VLAN_RESTORE, on);
+    }
+
+    /** {@code software} (default) or {@code hardware} timestamps. */
+    public CaptureSourceBuilder timestamps(String source) {
+        return set(CaptureSettings.TIMESTAMPS, source);
+    }
+
+    /** How fanout members share frames: {@code hash} (default), {@code lb}, {@code cpu}, {@code rnd}, {@code qm}. */
+    public CaptureSourceBuilder fanoutMode(String mode) {
+        return set(CaptureSettings.FANOUT_MODE, mode);
+    }
+
+    /** The PACKET_FANOUT group id of the first interface (the next take the following ids); default: random per job. */
+    public CaptureSourceBuilder fanoutGroup(int id) {
+        return set(CaptureSettings.FANOUT_GROUP, id);
     }
 
     /**
@@ -79,7 +136,7 @@ public final class CaptureSourceBuilder {
     /** Ring geometry of every live split (see {@link CaptureSourceOptions#RING_BLOCK_SIZE} and count). */
     public CaptureSourceBuilder ring(MemorySize blockSize, int blockCount) {
         options.set(CaptureSourceOptions.RING_BLOCK_SIZE, blockSize);
-        options.set(CaptureSourceOptions.RING_BLOCK_COUNT, blockCount);
+        options.set(CaptureSourceOptions.RING_BLOCKS, blockCount);
         return this;
     }
 
@@ -97,16 +154,9 @@ public final class CaptureSourceBuilder {
 
     /** Sets every {@link CaptureSourceOptions} option present in {@code config} (as the SQL connector does). */
     public CaptureSourceBuilder configure(ReadableConfig config) {
-        copy(config, CaptureSourceOptions.HOSTS);
-        copy(config, CaptureSourceOptions.HOSTS_WAIT_TIMEOUT);
-        copy(config, CaptureSourceOptions.INTERFACES);
-        copy(config, CaptureSourceOptions.FANOUT_MEMBERS);
-        copy(config, CaptureSourceOptions.PCAP_FILES);
-        copy(config, CaptureSourceOptions.PCAP_REPLAY_SPEED);
-        copy(config, CaptureSourceOptions.RING_BLOCK_SIZE);
-        copy(config, CaptureSourceOptions.RING_BLOCK_COUNT);
-        copy(config, CaptureSourceOptions.RING_BLOCK_TIMEOUT);
-        copy(config, CaptureSourceOptions.POLL_TIMEOUT);
+        for (ConfigOption<?> option : CaptureSourceOptions.all()) {
+            copy(config, option);
+        }
         return this;
     }
 
@@ -126,10 +176,11 @@ public final class CaptureSourceBuilder {
      */
     public CaptureSourceSpec spec() {
         List<String> hosts = options.getOptional(CaptureSourceOptions.HOSTS).orElse(List.of());
-        List<String> interfaces = options.getOptional(CaptureSourceOptions.INTERFACES).orElse(List.of());
         List<String> files = options.getOptional(CaptureSourceOptions.PCAP_FILES).orElse(List.of());
-        int members = options.get(CaptureSourceOptions.FANOUT_MEMBERS);
-        boolean live = !hosts.isEmpty() || !interfaces.isEmpty();
+        SettingValues capture = CaptureSourceOptions.SPEC.values(options);
+        List<String> interfaces = capture.get(CaptureSettings.INTERFACES);
+        List<String> rdma = capture.get(CaptureSettings.RDMA_PORTS);
+        boolean live = !hosts.isEmpty() || !interfaces.isEmpty() || !rdma.isEmpty();
         if (live && !files.isEmpty()) {
             throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.PCAP_FILES.key()
                     + "' makes a bounded replay and '" + CaptureSourceOptions.HOSTS.key() + "'/'"
@@ -139,11 +190,13 @@ public final class CaptureSourceBuilder {
         if (!live && files.isEmpty()) {
             throw new IllegalArgumentException("capture source: nothing to read. Name '"
                     + CaptureSourceOptions.INTERFACES.key() + "' for live capture (on every host a reader runs on,"
-                    + " or only on '" + CaptureSourceOptions.HOSTS.key() + "'), or '"
+                    + " or only on '" + CaptureSourceOptions.HOSTS.key() + "'; '" + Host.FLINK.name(CaptureSettings.RDMA_PORTS)
+                    + "' for RDMA ports), or '"
                     + CaptureSourceOptions.PCAP_FILES.key() + "' for a replay");
         }
         if (live) {
-            checkLive(hosts, interfaces, members);
+            checkLive(hosts, interfaces, rdma);
+            checkGroupIds(capture);
         } else {
             checkFiles(files);
         }
@@ -152,27 +205,25 @@ public final class CaptureSourceBuilder {
             throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.HOSTS_WAIT_TIMEOUT.key()
                     + "' is " + hostWait + ": it must be positive, e.g. 3 min");
         }
-        return new CaptureSourceSpec(hosts, interfaces, members, files, readerSettings(), hostWait);
+        return new CaptureSourceSpec(hosts, interfaces, capture.get(CaptureSettings.FANOUT_MEMBERS), files,
+                readerSettings(capture), hostWait);
     }
 
-    private static void checkLive(List<String> hosts, List<String> interfaces, int members) {
-        if (interfaces.isEmpty()) {
+    private static void checkLive(List<String> hosts, List<String> interfaces, List<String> rdma) {
+        if (interfaces.isEmpty() && rdma.isEmpty()) {
             throw new IllegalArgumentException("capture source: hosts " + hosts + " are named but no '"
                     + CaptureSourceOptions.INTERFACES.key() + "': name the interfaces to capture, e.g. eth0");
         }
         noBlanksOrDuplicates(CaptureSourceOptions.HOSTS, hosts);
-        noBlanksOrDuplicates(CaptureSourceOptions.INTERFACES, interfaces);
-        if (members < 1 || members > MAX_FANOUT_MEMBERS) {
-            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.FANOUT_MEMBERS.key()
-                    + "' is " + members + ": need 1 to " + MAX_FANOUT_MEMBERS);
-        }
-        for (String iface : interfaces) {
-            try {
-                SplitAddress.AfPacket.of(iface);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.INTERFACES.key()
-                        + "': " + e.getMessage(), e);
-            }
+    }
+
+    /** With a configured first group id, every interface's id (first + position) must be a group id too. */
+    private static void checkGroupIds(SettingValues capture) {
+        Integer first = capture.get(CaptureSettings.FANOUT_GROUP);
+        int interfaces = capture.get(CaptureSettings.INTERFACES).size();
+        if (first != null && first + interfaces - 1 > 0xFFFF) {
+            throw capture.problem("interface " + interfaces + " would get group id " + (first + interfaces - 1)
+                    + ", above 65535: pick a lower first id", CaptureSettings.FANOUT_GROUP);
         }
     }
 
@@ -228,24 +279,16 @@ public final class CaptureSourceBuilder {
         }
     }
 
-    private ReaderSettings readerSettings() {
-        MemorySize blockSize = options.get(CaptureSourceOptions.RING_BLOCK_SIZE);
-        if (blockSize.getBytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("capture source: '" + CaptureSourceOptions.RING_BLOCK_SIZE.key()
-                    + "' of " + blockSize + " is too large: blocks are at most 1 GiB");
-        }
-        Duration blockTimeout = options.get(CaptureSourceOptions.RING_BLOCK_TIMEOUT);
+    private ReaderSettings readerSettings(SettingValues capture) {
         Duration pollTimeout = options.get(CaptureSourceOptions.POLL_TIMEOUT);
         try {
-            return new ReaderSettings((int) blockSize.getBytes(), options.get(CaptureSourceOptions.RING_BLOCK_COUNT),
-                    (int) Math.min(Integer.MAX_VALUE, blockTimeout.toMillis()), pollTimeout.toMillis(),
+            return new ReaderSettings(capture.asText(), pollTimeout.toMillis(),
                     options.get(CaptureSourceOptions.PCAP_REPLAY_SPEED));
+        } catch (InvalidSettingException e) {
+            throw e; // already names the capture settings as Flink spells them
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("capture source: options '" + CaptureSourceOptions.RING_BLOCK_SIZE.key()
-                    + "', '" + CaptureSourceOptions.RING_BLOCK_COUNT.key() + "', '"
-                    + CaptureSourceOptions.RING_BLOCK_TIMEOUT.key() + "', '" + CaptureSourceOptions.POLL_TIMEOUT.key()
-                    + "' or '" + CaptureSourceOptions.PCAP_REPLAY_SPEED.key()
-                    + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("capture source: options '" + CaptureSourceOptions.POLL_TIMEOUT.key()
+                    + "' or '" + CaptureSourceOptions.PCAP_REPLAY_SPEED.key() + "': " + e.getMessage(), e);
         }
     }
 }

@@ -2,7 +2,8 @@ package dev.capstream.flink.source;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-import dev.capstream.capture.afpacket.RingConfig;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.Setting;
 import dev.capstream.flink.enumerator.EnumeratorSettings;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,10 @@ import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every option of the capture source, for the DataStream builder and the SQL connector alike
- * ({@code 'connector' = 'capstream'} takes these keys). Live capture names {@link #HOSTS} and
- * {@link #INTERFACES}; a bounded replay names {@link #PCAP_FILES} instead.
+ * ({@code 'connector' = 'capstream'} takes these keys). The capture options (interfaces, fanout,
+ * filter, snaplen, ring, RDMA, ...) are made from the capture spec, {@link CaptureSettings}, as
+ * the sidecar's flags and the Connect keys are; {@link #of} gives any of them. Live capture names
+ * {@link #HOSTS} and {@link #INTERFACES} (or {@code rdma}); a bounded replay names {@link #PCAP_FILES} instead.
  */
 public final class CaptureSourceOptions {
 
@@ -31,17 +34,14 @@ public final class CaptureSourceOptions {
             .withDescription("How long a live split of a named host may wait for a reader on that host; then the"
                     + " job fails, naming the hosts readers run on (a split that waits is logged at WARN at once).");
 
-    public static final ConfigOption<List<String>> INTERFACES = key("interfaces")
-            .stringType()
-            .asList()
-            .noDefaultValue()
-            .withDescription("Interfaces to capture on every host, e.g. eth0. In SQL: separated by ';'.");
+    /** The capture spec's options (interfaces, fanout, filter, snaplen, ring, RDMA, ...), keyed as Flink spells them. */
+    static final SpecConfigOptions SPEC = new SpecConfigOptions(CaptureSettings.all());
 
-    public static final ConfigOption<Integer> FANOUT_MEMBERS = key("fanout-members")
-            .intType()
-            .defaultValue(1)
-            .withDescription("Fanout members (splits) per interface and host; the kernel spreads the interface's"
-                    + " flows over them (PACKET_FANOUT hash, IP fragments reassembled first).");
+    /** {@link CaptureSettings#INTERFACES}: interfaces captured on every host, {@code IF} or {@code IF:MEMBERS}. */
+    public static final ConfigOption<List<String>> INTERFACES = SPEC.get(CaptureSettings.INTERFACES);
+
+    /** {@link CaptureSettings#FANOUT_MEMBERS}. */
+    public static final ConfigOption<Integer> FANOUT_MEMBERS = SPEC.get(CaptureSettings.FANOUT_MEMBERS);
 
     public static final ConfigOption<List<String>> PCAP_FILES = key("pcap-files")
             .stringType()
@@ -58,22 +58,18 @@ public final class CaptureSourceOptions {
             .withDescription("Pacing of a file replay: 0 reads as fast as possible, 1 at the recorded speed (frame"
                     + " times relative to the file's first frame), 2 twice as fast.");
 
-    public static final ConfigOption<MemorySize> RING_BLOCK_SIZE = key("ring.block-size")
-            .memoryType()
-            .defaultValue(new MemorySize(RingConfig.DEFAULT_BLOCK_SIZE))
-            .withDescription("Bytes per TPACKET_V3 ring block: a power of two and a multiple of the page size.");
+    /** {@link CaptureSettings#RING_BLOCK_SIZE}. */
+    public static final ConfigOption<MemorySize> RING_BLOCK_SIZE = SPEC.get(CaptureSettings.RING_BLOCK_SIZE);
 
-    public static final ConfigOption<Integer> RING_BLOCK_COUNT = key("ring.block-count")
-            .intType()
-            .defaultValue(RingConfig.DEFAULT_BLOCK_COUNT)
-            .withDescription("Blocks per ring. Block size times count is the kernel memory each split locks, and"
-                    + " what a burst (or backpressure) can fill before the kernel drops.");
+    /** {@link CaptureSettings#RING_BLOCKS} ({@code ring.blocks}; the former key {@code ring.block-count} is still read). */
+    public static final ConfigOption<Integer> RING_BLOCKS = SPEC.get(CaptureSettings.RING_BLOCKS);
 
-    public static final ConfigOption<Duration> RING_BLOCK_TIMEOUT = key("ring.block-timeout")
-            .durationType()
-            .defaultValue(Duration.ofMillis(RingConfig.DEFAULT_BLOCK_TIMEOUT_MILLIS))
-            .withDescription("The kernel hands over a partly filled block after this long: the latency bound on a"
-                    + " quiet link (0 to 65535 ms; 0 lets the kernel choose).");
+    /** The former name of {@link #RING_BLOCKS}. */
+    @Deprecated
+    public static final ConfigOption<Integer> RING_BLOCK_COUNT = RING_BLOCKS;
+
+    /** {@link CaptureSettings#RING_BLOCK_TIMEOUT}. */
+    public static final ConfigOption<Duration> RING_BLOCK_TIMEOUT = SPEC.get(CaptureSettings.RING_BLOCK_TIMEOUT);
 
     public static final ConfigOption<Duration> POLL_TIMEOUT = key("poll-timeout")
             .durationType()
@@ -82,5 +78,22 @@ public final class CaptureSourceOptions {
                     + " fetcher may take (1 ms to 10 s).");
 
     private CaptureSourceOptions() {
+    }
+
+    /** The option of any capture spec setting, e.g. {@code of(CaptureSettings.SNAPLEN)} is {@code snaplen}. */
+    public static <V> ConfigOption<V> of(Setting<?> setting) {
+        return SPEC.get(setting);
+    }
+
+    /** The options of this source that are not the capture spec's: hosts and their wait, files, replay pace, poll timeout. */
+    public static List<ConfigOption<?>> sourceOptions() {
+        return List.of(HOSTS, HOSTS_WAIT_TIMEOUT, PCAP_FILES, PCAP_REPLAY_SPEED, POLL_TIMEOUT);
+    }
+
+    /** Every option: the source's own and every capture spec setting's (the SQL connector's WITH keys). */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> all = new java.util.ArrayList<>(sourceOptions());
+        all.addAll(SPEC.all());
+        return List.copyOf(all);
     }
 }

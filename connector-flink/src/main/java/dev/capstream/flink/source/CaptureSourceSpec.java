@@ -1,5 +1,9 @@
 package dev.capstream.flink.source;
 
+import dev.capstream.capture.SplitAddress;
+import dev.capstream.capture.spec.CaptureSettings;
+import dev.capstream.capture.spec.InterfaceEntry;
+import dev.capstream.capture.spec.SettingValues;
 import dev.capstream.flink.enumerator.EnumeratorSettings;
 import dev.capstream.flink.reader.ReaderSettings;
 import dev.capstream.flink.split.CaptureSplit;
@@ -61,36 +65,61 @@ public final class CaptureSourceSpec implements Serializable {
         for (String entry : pcapFiles) {
             PcapFileEntries.expand(entry).forEach(f -> splits.add(CaptureSplit.file(f)));
         }
-        for (String iface : interfaces) {
-            // One group per interface for this job, named in every member's split, so members that
-            // land in different task managers on one host still share one PACKET_FANOUT group. A
-            // group id is per network namespace: a random one keeps this job's group apart from
-            // another job's on the same interface.
-            int group = randomFanoutGroup();
+        List<InterfaceEntry> entries = CaptureSettings.interfaces(readerSettings.captureSettings());
+        List<Integer> groups = fanoutGroups(entries);
+        for (int i = 0; i < entries.size(); i++) {
             for (String host : hosts) {
-                addMembers(splits, host, iface, group);
+                addMembers(splits, host, entries.get(i), groups.get(i));
+            }
+        }
+        for (SplitAddress.Rdma port : rdmaPorts()) {
+            for (String host : hosts) {
+                splits.add(CaptureSplit.rdma(host, port));
             }
         }
         return splits;
     }
 
-    /** The live splits of one host: every interface, every fanout member (a group per interface). */
+    /** The live splits of one host: every interface, every fanout member (a group per interface), every RDMA port. */
     public List<CaptureSplit> liveSplitsOf(String host) {
         List<CaptureSplit> splits = new ArrayList<>();
-        for (String iface : interfaces) {
-            addMembers(splits, host, iface, randomFanoutGroup());
+        List<InterfaceEntry> entries = CaptureSettings.interfaces(readerSettings.captureSettings());
+        List<Integer> groups = fanoutGroups(entries);
+        for (int i = 0; i < entries.size(); i++) {
+            addMembers(splits, host, entries.get(i), groups.get(i));
+        }
+        for (SplitAddress.Rdma port : rdmaPorts()) {
+            splits.add(CaptureSplit.rdma(host, port));
         }
         return splits;
     }
 
-    private void addMembers(List<CaptureSplit> splits, String host, String iface, int group) {
-        for (int member = 0; member < fanoutMembers; member++) {
-            splits.add(CaptureSplit.live(host, iface, group, member, fanoutMembers));
+    private void addMembers(List<CaptureSplit> splits, String host, InterfaceEntry entry, int group) {
+        int members = entry.membersOr(fanoutMembers);
+        for (int member = 0; member < members; member++) {
+            splits.add(CaptureSplit.live(host, entry.name(), group, member, members));
         }
     }
 
-    private int randomFanoutGroup() {
-        return fanoutMembers > 1 ? ThreadLocalRandom.current().nextInt(1, 0x10000) : CaptureSplit.ENGINE_FANOUT_GROUP;
+    /**
+     * One group per interface for this job, named in every member's split, so members that land in
+     * different task managers on one host still share one PACKET_FANOUT group. A group id is per
+     * network namespace: unless the first id is configured, a random one keeps this job's group
+     * apart from another job's on the same interface.
+     */
+    private List<Integer> fanoutGroups(List<InterfaceEntry> entries) {
+        Integer first = readerSettings.captureSettings().get(CaptureSettings.FANOUT_GROUP);
+        List<Integer> groups = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            groups.add(entries.get(i).membersOr(fanoutMembers) == 1 ? CaptureSplit.ENGINE_FANOUT_GROUP
+                    : first != null ? first + i : ThreadLocalRandom.current().nextInt(1, 0x10000));
+        }
+        return groups;
+    }
+
+    private List<SplitAddress.Rdma> rdmaPorts() {
+        return CaptureSettings.rdmaSplits(readerSettings.captureSettings()).stream()
+                .map(SplitAddress.Rdma.class::cast).toList();
     }
 
     public List<String> hosts() {

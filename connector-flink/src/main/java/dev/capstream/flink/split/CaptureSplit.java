@@ -21,7 +21,9 @@ public final class CaptureSplit implements SourceSplit {
         /** An AF_PACKET fanout member on a live interface of one host (unbounded). */
         LIVE,
         /** A pcap or pcapng file (bounded). */
-        FILE
+        FILE,
+        /** An RDMA port's sniffer on one host (unbounded). */
+        RDMA
     }
 
     /** Fanout group value meaning: the capture engine picks the group (per interface and process). */
@@ -75,6 +77,17 @@ public final class CaptureSplit implements SourceSplit {
         return new CaptureSplit(Kind.LIVE, host, interfaceName, fanoutGroup, member, members, null, 0, 0);
     }
 
+    /**
+     * An RDMA port's sniffer on a host. The device is kept as the split's interface name and the
+     * port as its member, so the split has the same shape (and serialized form) as a live one.
+     */
+    public static CaptureSplit rdma(String host, SplitAddress.Rdma port) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("an RDMA split needs a host name");
+        }
+        return new CaptureSplit(Kind.RDMA, host, port.device(), ENGINE_FANOUT_GROUP, port.port(), 1, null, 0, 0);
+    }
+
     /** A pcap or pcapng file, read once from start to end. */
     public static CaptureSplit file(Path path) {
         Objects.requireNonNull(path, "path");
@@ -96,14 +109,16 @@ public final class CaptureSplit implements SourceSplit {
      */
     @Override
     public String splitId() {
-        return kind == Kind.LIVE ? host + "/" + address() : address().toString();
+        return host != null ? host + "/" + address() : address().toString();
     }
 
     /** The capture address a reader opens for this split. */
     public SplitAddress address() {
-        return kind == Kind.LIVE
-                ? new SplitAddress.AfPacket(interfaceName, member, members)
-                : new SplitAddress.PcapFile(Path.of(file));
+        return switch (kind) {
+            case LIVE -> new SplitAddress.AfPacket(interfaceName, member, members);
+            case RDMA -> new SplitAddress.Rdma(interfaceName, member);
+            case FILE -> new SplitAddress.PcapFile(Path.of(file));
+        };
     }
 
     public Kind kind() {
@@ -114,7 +129,7 @@ public final class CaptureSplit implements SourceSplit {
         return kind == Kind.FILE;
     }
 
-    /** The host that must read a live split; null for a file split (any host). */
+    /** The host that must read a live or RDMA split; null for a file split (any host). */
     public String host() {
         return host;
     }

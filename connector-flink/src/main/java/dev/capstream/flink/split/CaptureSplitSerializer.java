@@ -1,5 +1,6 @@
 package dev.capstream.flink.split;
 
+import dev.capstream.capture.SplitAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -23,6 +24,7 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
     private static final int CURRENT_VERSION = VERSION_1;
     private static final byte LIVE = 0;
     private static final byte FILE = 1;
+    private static final byte RDMA = 2;
 
     @Override
     public int getVersion() {
@@ -57,6 +59,12 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
             out.writeInt(split.fanoutGroup());
             out.writeInt(split.member());
             out.writeInt(split.members());
+        } else if (split.kind() == CaptureSplit.Kind.RDMA) {
+            SplitAddress.Rdma port = (SplitAddress.Rdma) split.address();
+            out.writeByte(RDMA);
+            out.writeUTF(split.host());
+            out.writeUTF(port.device());
+            out.writeInt(port.port());
         } else {
             out.writeByte(FILE);
             out.writeUTF(split.rawFile());
@@ -75,7 +83,9 @@ public final class CaptureSplitSerializer implements SimpleVersionedSerializer<C
         CaptureSplit split = switch (kind) {
             case LIVE -> CaptureSplit.live(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readInt());
             case FILE -> CaptureSplit.file(Path.of(in.readUTF()));
-            default -> throw new IOException("capture split kind " + kind + " is unknown: expected 0 (live) or 1 (file)");
+            case RDMA -> CaptureSplit.rdma(in.readUTF(), new SplitAddress.Rdma(in.readUTF(), in.readInt()));
+            default -> throw new IOException("capture split kind " + kind + " is unknown: expected 0 (live), 1 (file)"
+                    + " or 2 (RDMA)");
         };
         return split.resumingAt(in.readLong(), in.readLong());
     }

@@ -33,17 +33,8 @@ public final class CaptureTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "capstream";
 
-    private static final Set<ConfigOption<?>> OPTIONS = Set.of(
-            CaptureSourceOptions.HOSTS,
-            CaptureSourceOptions.HOSTS_WAIT_TIMEOUT,
-            CaptureSourceOptions.INTERFACES,
-            CaptureSourceOptions.FANOUT_MEMBERS,
-            CaptureSourceOptions.PCAP_FILES,
-            CaptureSourceOptions.PCAP_REPLAY_SPEED,
-            CaptureSourceOptions.RING_BLOCK_SIZE,
-            CaptureSourceOptions.RING_BLOCK_COUNT,
-            CaptureSourceOptions.RING_BLOCK_TIMEOUT,
-            CaptureSourceOptions.POLL_TIMEOUT);
+    /** Every option of the source: its own and the capture spec's. */
+    private static final Set<ConfigOption<?>> OPTIONS = Set.copyOf(CaptureSourceOptions.all());
 
     @Override
     public String factoryIdentifier() {

@@ -4,6 +4,7 @@ import dev.capstream.capture.Frame;
 import dev.capstream.flink.reader.FrameBytes;
 import dev.capstream.flink.reader.FrameConverter;
 import dev.capstream.flink.reader.FrameOrigin;
+import dev.capstream.records.FrameSymbols;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -11,13 +12,12 @@ import org.apache.flink.table.data.TimestampData;
 
 /**
  * Builds a table row straight from a frame: only the declared (and projected) columns, so a query
- * that does not select {@code data} never copies a frame's bytes.
+ * that does not select {@code data} never copies a frame's bytes. Enum columns hold the schema's
+ * symbols ({@link FrameSymbols}), as the Avro records do.
  */
 final class RowDataFrameConverter implements FrameConverter<RowData> {
 
     private static final long serialVersionUID = 1L;
-    private static final String[] DIRECTIONS = {"HOST", "BROADCAST", "MULTICAST", "OTHERHOST", "OUTGOING",
-            "LOOPBACK", "USER", "KERNEL"};
 
     private final FrameColumn[] columns;
     private final long timestampUnitNanos;
@@ -48,7 +48,7 @@ final class RowDataFrameConverter implements FrameConverter<RowData> {
                 yield TimestampData.fromEpochMillis(Math.floorDiv(nanos, 1_000_000L),
                         (int) Math.floorMod(nanos, 1_000_000L));
             }
-            case TIMESTAMP_SOURCE -> StringData.fromString(frame.timestampSource().name());
+            case TIMESTAMP_SOURCE -> StringData.fromString(FrameSymbols.timestampSource(frame.timestampSource()).name());
             case HOST -> StringData.fromString(origin.host());
             case SPLIT -> StringData.fromString(origin.splitId());
             case INTERFACE_NAME -> StringData.fromString(origin.interfaces().interfaceName(frame.interfaceIndex()));
@@ -58,10 +58,7 @@ final class RowDataFrameConverter implements FrameConverter<RowData> {
             case WIRE_LENGTH -> frame.wireLength();
             case VLAN -> frame.hasVlan() ? GenericRowData.of(frame.vlanTpid(), frame.vlanTci()) : null;
             case RXHASH -> Integer.toUnsignedLong(frame.rxHash());
-            case DIRECTION -> {
-                int type = frame.packetType();
-                yield StringData.fromString(type >= 0 && type < DIRECTIONS.length ? DIRECTIONS[type] : "UNKNOWN");
-            }
+            case DIRECTION -> StringData.fromString(FrameSymbols.direction(frame.packetType()).name());
             case SEQUENCE -> sequence;
             case KERNEL_DROPS -> kernelDrops;
             case DATA -> FrameBytes.copy(frame);

@@ -153,7 +153,9 @@ class CaptureSourceBuilderTest {
     @Test
     void fanoutMembersOutOfRangeAreRefused() {
         assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0").fanoutMembers(0).build())
-                .hasMessageContaining("'fanout-members' is 0");
+                .hasMessage("capture source: 'fanout-members' = '0': out of range: need 1 to 256");
+        assertThatThrownBy(() -> CaptureSource.builder().hosts("h").interfaces("eth0").fanoutMembers(257).build())
+                .as("the kernel's limit, as in the sidecar and Connect").hasMessageEndingWith("need 1 to 256");
     }
 
     @Test

@@ -61,9 +61,9 @@ final class CaptureCommand implements Callable<Integer>, CaptureCliOptions.Holde
         }
         CaptureRun run = new CaptureRun(
                 new CaptureRun.Settings(splits, CaptureSettings.readerOptions(settings)::open, topic,
-                        connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
+                        connection.bootstrapServers, connection.registryUrl(), count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT)),
+                        .withPipeline(pipeline.toPipeline(PipelineOptions.CAPTURE_METRICS_PORT, connection.kafkaClients())),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

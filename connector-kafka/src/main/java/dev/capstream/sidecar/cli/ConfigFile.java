@@ -18,13 +18,17 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code --config} file: Java properties whose keys are the long option names without dashes
- * ({@code bootstrap-servers=kafka:9092}) and {@code producer.<setting>} for the producer. Values
+ * ({@code bootstrap-servers=kafka:9092}), {@code kafka.<setting>} for every Kafka client, and
+ * {@code producer.<setting>}, {@code admin.<setting>}, {@code consumer.<setting>} for one. Values
  * from the file are the options' defaults, so flags on the command line override them. A key that
  * is no option of the command is an error, so a typo does not silently fall back to a default.
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     static final String PRODUCER_PREFIX = "producer.";
+    /** Prefixes of Kafka client settings: every client, then each kind's overrides. */
+    static final java.util.List<String> CLIENT_PREFIXES = java.util.List.of("kafka.", PRODUCER_PREFIX, "admin.",
+            "consumer.");
 
     private final Path path;
     private final Properties properties;
@@ -64,18 +68,19 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return new ConfigFile(path, p);
     }
 
-    static Map<String, String> producerProperties(String file) {
-        Map<String, String> producer = new LinkedHashMap<>();
+    /** The file's settings under {@code prefix} (e.g. {@code kafka.}), without it; empty without a file. */
+    static Map<String, String> clientProperties(String file, String prefix) {
+        Map<String, String> settings = new LinkedHashMap<>();
         if (file == null) {
-            return producer;
+            return settings;
         }
         Properties p = load(file).properties;
         for (String k : new TreeSet<>(p.stringPropertyNames())) {
-            if (k.startsWith(PRODUCER_PREFIX)) {
-                producer.put(k.substring(PRODUCER_PREFIX.length()), p.getProperty(k));
+            if (k.startsWith(prefix)) {
+                settings.put(k.substring(prefix.length()), p.getProperty(k));
             }
         }
-        return producer;
+        return settings;
     }
 
     @Override
@@ -93,13 +98,13 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             known.add(stripDashes(o.longestName()));
         }
         List<String> unknown = properties.stringPropertyNames().stream().sorted()
-                .filter(k -> !k.startsWith(PRODUCER_PREFIX) && !known.contains(k)).toList();
+                .filter(k -> CLIENT_PREFIXES.stream().noneMatch(k::startsWith) && !known.contains(k)).toList();
         if (!unknown.isEmpty()) {
             known.removeAll(Set.of("help", "version", "config"));
             throw new IllegalArgumentException("--config " + path + ": " + String.join(", ", unknown)
                     + (unknown.size() == 1 ? " is not an option" : " are not options") + " of '"
                     + command.qualifiedName() + "'; allowed keys: " + String.join(", ", known)
-                    + ", and producer.<setting>");
+                    + ", and kafka.<setting>, producer.<setting>, admin.<setting>, consumer.<setting>");
         }
     }
 

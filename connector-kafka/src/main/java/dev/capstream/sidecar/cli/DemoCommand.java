@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Live stats every second: the demo is short. */
     private static final CaptureRun.Pipeline DEMO_PIPELINE = new CaptureRun.Pipeline(
             dev.capstream.pipeline.RecordMode.frames(), dev.capstream.pipeline.RecordKeying.FLOW, 0.8, 0.5, 100, 1_000,
-            java.util.Map.of(), 0, "127.0.0.1", 1_000, 15_000);
+            dev.capstream.sidecar.run.KafkaClients.none(), 0, "127.0.0.1", 1_000, 15_000);
 
     @Spec
     CommandSpec spec;
@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                 bootstrap = broker.bootstrapServers();
                 err.println("embedded Kafka broker (KRaft, single node, in this process) listening at " + bootstrap);
             }
-            if (connection.registryUrl == null) {
+            if (connection.registryUrl() == null) {
                 err.println("demo: no --registry-url, so records use Avro single-object encoding");
             }
             int code = DemoLink.unsupportedReason() == null ? captureOnVethPair(bootstrap, out, err) : replayBundledPcap(bootstrap, out, err);
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             err.println("demo: the first " + show + " frames of topic " + topic + ", read back:");
             err.flush();
-            return TailCommand.tail(bootstrap, topic, connection.recordDecoder(), show, out, err);
+            return TailCommand.tail(bootstrap, topic, connection.kafkaClients(), connection.recordDecoder(), show, out, err);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -95,8 +95,8 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
             Thread[] traffic = new Thread[1];
             CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(SplitAddress.AfPacket.of(lab.hostInterface())),
-                    topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
-                    .withPipeline(DEMO_PIPELINE), out, err);
+                    topic, bootstrap, connection.registryUrl(), frames, TRAFFIC_TIME_LIMIT_MILLIS + 10_000)
+                    .withPipeline(DEMO_PIPELINE.withKafka(connection.kafkaClients())), out, err);
             int code = run.execute(ignored -> traffic[0] = Thread.ofPlatform().name("demo-traffic")
                     .start(() -> send(lab, frames, err)));
             if (traffic[0] != null) {
@@ -116,8 +116,9 @@ final class DemoCommand implements Callable<Integer> {
                     StandardCopyOption.REPLACE_EXISTING);
             // The shipped file's capture times are old: stamp records with the time of sending, as replay does.
             CaptureRun run = new CaptureRun("demo", new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(pcap)),
-                    topic, bootstrap, connection.registryUrl, frames, TRAFFIC_TIME_LIMIT_MILLIS)
-                    .withPipeline(DEMO_PIPELINE.withRecordTimestamp(RecordTimestamp.SEND)), out, err);
+                    topic, bootstrap, connection.registryUrl(), frames, TRAFFIC_TIME_LIMIT_MILLIS)
+                    .withPipeline(DEMO_PIPELINE.withRecordTimestamp(RecordTimestamp.SEND)
+                            .withKafka(connection.kafkaClients())), out, err);
             return run.execute(null);
         } finally {
             Files.deleteIfExists(pcap);

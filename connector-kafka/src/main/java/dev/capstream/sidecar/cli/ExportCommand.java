@@ -60,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TopicExport.Result result = TopicExport.export(bootstrap, topic, connection.recordDecoder(), output, from, to,
+        TopicExport.Result result = TopicExport.export(bootstrap, topic, connection.kafkaClients(), connection.recordDecoder(), output, from, to,
                 max == null ? Long.MAX_VALUE : max, err);
         out.println("result=" + result.resultWord() + " topic=" + topic + " output=" + output + " " + result.toKeyValues());
         out.flush();

@@ -46,7 +46,7 @@ public final class Main {
 
     /** Runs one command with the given output streams (null: the process's own). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         if (out != null) {
             cli.setOut(out);
         }
@@ -111,6 +111,17 @@ public final class Main {
 
     private static String helpCommand(CommandLine command) {
         return command.getParent() == null ? "capstream --help" : "capstream " + command.getCommandName() + " --help";
+    }
+
+    /** The command line with every command's options, including those generated from shared descriptions. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConnectionOptions)) {
+                ConnectionOptions.addRegistryOptions(sub.getCommandSpec());
+            }
+        }
+        return cli;
     }
 
     static String userMessage(Throwable e) {

@@ -4,6 +4,7 @@ import dev.capstream.sidecar.run.CaptureRun;
 import dev.capstream.pipeline.PollGovernor;
 import dev.capstream.pipeline.RecordKeying;
 import dev.capstream.pipeline.RecordMode;
+import dev.capstream.sidecar.run.KafkaClients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -17,12 +18,6 @@ final class PipelineOptions {
 
     /** The long-running capture serves metrics unless told not to; one-off jobs do not. */
     static final int CAPTURE_METRICS_PORT = 9464;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file of options: keys are the long option names without dashes "
-                    + "(e.g. topic=frames, key=flow), plus producer.<setting>=<value> for the Kafka producer. "
-                    + "Flags on the command line override it.")
-    String configFile;
 
     @Option(names = "--record-mode", paramLabel = "frame|batch", defaultValue = "frame",
             description = "frame: one CapturedFrame per Kafka record; batch: one FrameBatch of a split's frames per "
@@ -92,7 +87,7 @@ final class PipelineOptions {
     int flushTimeoutSeconds;
 
     /** Validates and freezes the options; messages name the option, the value and what is allowed. */
-    CaptureRun.Pipeline toPipeline(int defaultMetricsPort) {
+    CaptureRun.Pipeline toPipeline(int defaultMetricsPort, KafkaClients kafka) {
         int metricsPort = this.metricsPort == null ? defaultMetricsPort : this.metricsPort;
         RecordMode mode = switch (recordMode) {
             case "frame" -> RecordMode.frames();
@@ -138,10 +133,10 @@ final class PipelineOptions {
         if (flushTimeoutSeconds < 0 || flushTimeoutSeconds > 600) {
             throw new IllegalArgumentException("--flush-timeout " + flushTimeoutSeconds + ": allowed is 0-600 seconds");
         }
-        Map<String, String> producer = new LinkedHashMap<>(ConfigFile.producerProperties(configFile));
+        Map<String, String> producer = new LinkedHashMap<>();
         producer.put("compression.type", compression);
         producer.putAll(producerProperties);
         return new CaptureRun.Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis,
-                producer, metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L);
+                kafka.withProducer(producer), metricsPort, metricsAddress, statsIntervalSeconds * 1000L, flushTimeoutSeconds * 1000L);
     }
 }

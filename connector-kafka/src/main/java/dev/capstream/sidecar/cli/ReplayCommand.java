@@ -88,9 +88,9 @@ final class ReplayCommand implements Callable<Integer> {
                 new CaptureRun.Settings(List.of(new SplitAddress.PcapFile(file)),
                         split -> loops == 1 ? PcapFiles.open((SplitAddress.PcapFile) split, options)
                                 : new RepeatingSplitReader(() -> PcapFiles.open((SplitAddress.PcapFile) split, options), loops),
-                        topic, connection.bootstrapServers, connection.registryUrl, count == null ? 0 : count,
+                        topic, connection.bootstrapServers, connection.registryUrl(), count == null ? 0 : count,
                         durationSeconds == null ? 0 : Math.round(durationSeconds * 1000), connection.registrySettings())
-                        .withPipeline(pipeline.toPipeline(0).withRecordTimestamp(stamp)),
+                        .withPipeline(pipeline.toPipeline(0, connection.kafkaClients()).withRecordTimestamp(stamp)),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
         return run.execute(null);
     }

@@ -1,6 +1,7 @@
 package dev.capstream.sidecar.cli;
 
 import dev.capstream.records.RecordDecoder;
+import dev.capstream.sidecar.run.KafkaClients;
 import dev.capstream.sidecar.run.TopicTail;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -35,13 +36,14 @@ final class TailCommand implements Callable<Integer> {
         }
         String bootstrap = connection.bootstrapServers == null ? "localhost:9092" : connection.bootstrapServers;
         RecordDecoder decoder = connection.recordDecoder();
-        return tail(bootstrap, topic, decoder, max == null ? Long.MAX_VALUE : max, spec.commandLine().getOut(),
+        return tail(bootstrap, topic, connection.kafkaClients(), decoder, max == null ? Long.MAX_VALUE : max, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 
     /** Prints up to {@code max} frames, from frame and batch records alike. */
-    static int tail(String bootstrap, String topic, RecordDecoder decoder, long max, PrintWriter out, PrintWriter err) {
-        TopicTail.print(bootstrap, topic, decoder, max, out, err);
+    static int tail(String bootstrap, String topic, KafkaClients kafka, RecordDecoder decoder, long max, PrintWriter out,
+            PrintWriter err) {
+        TopicTail.print(bootstrap, topic, kafka, decoder, max, out, err);
         return Main.EXIT_OK;
     }
 }

@@ -76,30 +76,36 @@ public final class CaptureRun {
      * How frames become records and how the run is operated ({@link PipelineOptions} on the
      * command line).
      *
-     * @param producer producer settings that override capstream's defaults
+     * @param kafka the Kafka client settings (common, producer, admin) over capstream's defaults
      * @param metricsPort 0 for no metrics endpoint
      * @param statsIntervalMillis 0 for no stats lines
      * @param recordTimestamp the Kafka timestamp of each record ({@link RecordTimestamp})
      */
     public record Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-            long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+            long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
             long statsIntervalMillis, long flushTimeoutMillis, RecordTimestamp recordTimestamp) {
 
         /** Records stamped with the capture time, as live capture does. */
         public Pipeline(RecordMode mode, RecordKeying keying, double highWater, double lowWater, long pollTimeoutMillis,
-                long maxPollTimeoutMillis, Map<String, String> producer, int metricsPort, String metricsAddress,
+                long maxPollTimeoutMillis, KafkaClients kafka, int metricsPort, String metricsAddress,
                 long statsIntervalMillis, long flushTimeoutMillis) {
-            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer, metricsPort,
+            this(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka, metricsPort,
                     metricsAddress, statsIntervalMillis, flushTimeoutMillis, RecordTimestamp.CAPTURE);
         }
 
         public Pipeline withRecordTimestamp(RecordTimestamp t) {
-            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, producer,
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, kafka,
                     metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, t);
         }
 
+        /** This pipeline with these Kafka client settings. */
+        public Pipeline withKafka(KafkaClients clients) {
+            return new Pipeline(mode, keying, highWater, lowWater, pollTimeoutMillis, maxPollTimeoutMillis, clients,
+                    metricsPort, metricsAddress, statsIntervalMillis, flushTimeoutMillis, recordTimestamp);
+        }
+
         public static Pipeline defaults() {
-            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, Map.of(), 0,
+            return new Pipeline(RecordMode.frames(), RecordKeying.FLOW, 0.8, 0.5, 100, 1_000, KafkaClients.none(), 0,
                     "127.0.0.1", 5_000, 15_000);
         }
 
@@ -167,15 +173,20 @@ public final class CaptureRun {
     private Capturing start(StopSignal stop, Closer opened, SignalExit signals) {
         String host = Hostname.get();
         List<SplitReader> readers = openSplits(opened);
-        RecordWiring wiring = wiring(host);
         String bootstrap = bootstrapServers(opened);
-        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.producer(),
+        // Settings first, then one admin request that proves the broker accepts these credentials
+        // and certificates (or says at once why not); the producer starts only after the topic.
+        KafkaSetup.checkProducer(bootstrap, host, pipeline.mode(), pipeline.kafka());
+        KafkaSecurity.verify(pipeline.kafka().adminConfig(bootstrap), bootstrap, "admin client");
+        RecordWiring wiring = wiring(host);
+        KafkaSetup.ensureTopic(bootstrap, settings.topic(), pipeline.kafka());
+        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
+            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()),
+                    pipeline.kafka());
+        }
+        KafkaFrameSink sink = KafkaSetup.sink(bootstrap, host, settings.topic(), pipeline.mode(), pipeline.kafka(),
                 pipeline.recordTimestamp() == RecordTimestamp.SEND);
         opened.add(() -> sink.close(0));
-        KafkaSetup.ensureTopic(bootstrap, settings.topic());
-        if (pipeline.recordTimestamp() == RecordTimestamp.CAPTURE && replaysFiles()) {
-            TopicTimestampCheck.check(bootstrap, settings.topic(), CaptureTimeRange.of(settings.splits()));
-        }
         List<SplitAccounting> accounts = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
         for (SplitReader reader : readers) {

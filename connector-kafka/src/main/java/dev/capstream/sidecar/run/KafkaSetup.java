@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,15 +37,31 @@ final class KafkaSetup {
      * @param stampSendTime records get the producer's send time as their timestamp, not the capture time
      */
     static KafkaFrameSink sink(String bootstrap, String host, String topic, RecordMode mode,
-            Map<String, String> overrides, boolean stampSendTime) {
-        Map<String, Object> config = producerProperties(bootstrap, host, overrides);
-        checkBatchFitsARequest(mode, config);
+            KafkaClients kafka, boolean stampSendTime) {
+        Map<String, Object> config = checkProducer(bootstrap, host, mode, kafka);
         long bufferMemory = bufferMemory(config);
         return new KafkaFrameSink(newProducer(config), topic, bufferMemory, stampSendTime);
     }
 
+    /**
+     * The producer's configuration, checked without starting a producer: a started one connects at
+     * once, and would repeat any authentication failure in its log before the setup could report it.
+     */
+    static Map<String, Object> checkProducer(String bootstrap, String host, RecordMode mode, KafkaClients kafka) {
+        Map<String, Object> config = producerProperties(bootstrap, host, kafka);
+        checkBatchFitsARequest(mode, config);
+        bufferMemory(config);
+        try {
+            new ProducerConfig(config);
+        } catch (KafkaException e) {
+            throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(e)
+                    + " (check --producer-property, " + KafkaSecurity.WHERE + ", and producer.* in --config)", e);
+        }
+        return config;
+    }
+
     /** capstream's producer defaults, then the user's settings over them. */
-    static Map<String, Object> producerProperties(String bootstrap, String host, Map<String, String> overrides) {
+    static Map<String, Object> producerProperties(String bootstrap, String host, KafkaClients kafka) {
         Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "capstream-" + host,
@@ -60,31 +75,32 @@ final class KafkaSetup {
                 // send() may wait this long for metadata or buffer space before the loop is told
                 // "not now" and holds its ring block instead: never a capture thread stuck for a minute
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "500"));
-        config.putAll(overrides);
+        config = kafka.producerConfig(config);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return config;
     }
 
     /** Creates the topic unless it exists; a broker that does not answer is a setup error. */
-    static void ensureTopic(String bootstrap, String topic) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+    static void ensureTopic(String bootstrap, String topic, KafkaClients kafka) {
+        Map<String, Object> props = kafka.adminConfig(bootstrap);
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
                     .all().get(25, TimeUnit.SECONDS);
             LOG.info("created topic {}", topic);
         } catch (ExecutionException e) {
+            SetupException security = KafkaSecurity.securityFailure(e.getCause(), bootstrap, props, "admin client");
+            if (security != null) {
+                throw security;
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new SetupException("cannot create topic '" + topic + "' at " + bootstrap + ": "
-                        + ExitStatus.userMessage(e.getCause())
-                        + " (check --bootstrap-servers, or create the topic yourself)", e.getCause());
+                        + ExitStatus.userMessage(e.getCause()) + " (" + KafkaSecurity.timeoutHint(props)
+                        + "; or create the topic yourself)", e.getCause());
             }
         } catch (TimeoutException e) {
-            throw new SetupException("no Kafka broker answered at " + bootstrap
-                    + " within 25 s: check --bootstrap-servers (or omit it to use an embedded broker)", e);
+            throw new SetupException("no Kafka broker answered at " + bootstrap + " within 25 s: "
+                    + KafkaSecurity.timeoutHint(props) + " (or omit --bootstrap-servers to use an embedded broker)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while checking topic '" + topic + "'", e);
@@ -97,7 +113,7 @@ final class KafkaSetup {
         } catch (KafkaException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new SetupException("the Kafka producer settings are not usable: " + ExitStatus.userMessage(cause)
-                    + " (check --producer-property and producer.* in --config)", e);
+                    + " (check --producer-property, " + KafkaSecurity.WHERE + ", and producer.* in --config)", e);
         }
     }
 

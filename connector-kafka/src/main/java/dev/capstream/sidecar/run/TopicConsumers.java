@@ -20,7 +20,7 @@ final class TopicConsumers {
     }
 
     /** A byte-array consumer with no offsets committed, plus {@code extra} settings. */
-    static KafkaConsumer<byte[], byte[]> open(String bootstrap, Map<String, Object> extra) {
+    static KafkaConsumer<byte[], byte[]> open(String bootstrap, KafkaClients kafka, Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
@@ -28,7 +28,16 @@ final class TopicConsumers {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
         props.putAll(extra);
-        return new KafkaConsumer<>(props);
+        Map<String, Object> config = kafka.consumerConfig(props);
+        // A consumer retries a refused handshake until its timeout; this check says why at once.
+        KafkaSecurity.verify(config, bootstrap, "consumer");
+        try {
+            return new KafkaConsumer<>(config);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new SetupException("the Kafka consumer settings are not usable: " + ExitStatus.userMessage(cause)
+                    + " (check " + KafkaSecurity.WHERE + " and consumer.* in --config)", e);
+        }
     }
 
     /** Every partition of the topic; a broker that does not answer, or no such topic, is a setup error. */
@@ -39,6 +48,9 @@ final class TopicConsumers {
         } catch (TimeoutException e) {
             throw new SetupException("no Kafka broker answered at " + bootstrap + " within "
                     + METADATA_TIMEOUT.toSeconds() + " s: check --bootstrap-servers", e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            SetupException security = KafkaSecurity.securityFailure(e, bootstrap, Map.of(), "consumer");
+            throw security != null ? security : e;
         }
         if (infos == null || infos.isEmpty()) {
             throw new SetupException("topic '" + topic + "' does not exist at " + bootstrap);

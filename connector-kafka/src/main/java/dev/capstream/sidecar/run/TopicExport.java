@@ -83,16 +83,17 @@ public final class TopicExport {
     }
 
     /**
+     * @param kafka the command's Kafka client settings (security, consumer overrides)
      * @param from only frames captured at or after it (null: from the beginning)
      * @param to only frames captured before it (null: up to the end offsets)
      * @param max at most this many frames
      * @param err where progress and skipped records are reported
      */
-    public static Result export(String bootstrap, String topic, RecordDecoder decoder, Path output, Instant from,
-            Instant to, long max, PrintWriter err) {
+    public static Result export(String bootstrap, String topic, KafkaClients kafka, RecordDecoder decoder, Path output,
+            Instant from, Instant to, long max, PrintWriter err) {
         long started = System.nanoTime();
         TopicExport export = new TopicExport(decoder, from, to, max, err);
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicConsumers.open(bootstrap, Map.of(
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicConsumers.open(bootstrap, kafka, Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20))) {
             List<TopicPartition> partitions = TopicConsumers.partitions(consumer, bootstrap, topic);

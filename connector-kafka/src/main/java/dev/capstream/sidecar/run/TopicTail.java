@@ -30,10 +30,10 @@ public final class TopicTail {
     }
 
     /** Prints up to {@code max} frames, then a {@code tail: printed= undecodable=} line on {@code err}. */
-    public static void print(String bootstrap, String topic, RecordDecoder decoder, long max, PrintWriter out,
-            PrintWriter err) {
+    public static void print(String bootstrap, String topic, KafkaClients kafka, RecordDecoder decoder, long max,
+            PrintWriter out, PrintWriter err) {
         TopicTail tail = new TopicTail(decoder, max, out);
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicConsumers.open(bootstrap, Map.of())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicConsumers.open(bootstrap, kafka, Map.of())) {
             List<TopicPartition> partitions = TopicConsumers.partitions(consumer, bootstrap, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -26,11 +26,11 @@ final class TopicTimestampCheck {
     }
 
     /** Refuses, with what would happen and what to do, when the topic would delete or refuse the file's records. */
-    static void check(String bootstrap, String topic, CaptureTimeRange range) {
+    static void check(String bootstrap, String topic, CaptureTimeRange range, KafkaClients kafka) {
         if (range.frames() == 0) {
             return;
         }
-        Config config = describe(bootstrap, topic);
+        Config config = describe(bootstrap, topic, kafka);
         if ("LogAppendTime".equals(value(config, "message.timestamp.type"))) {
             return;
         }
@@ -68,15 +68,16 @@ final class TopicTimestampCheck {
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
-    private static Config describe(String bootstrap, String topic) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+    private static Config describe(String bootstrap, String topic, KafkaClients kafka) {
+        Map<String, Object> props = kafka.adminConfig(bootstrap);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try (Admin admin = Admin.create(props)) {
             return admin.describeConfigs(List.of(resource)).all().get(25, TimeUnit.SECONDS).get(resource);
         } catch (ExecutionException e) {
+            SetupException security = KafkaSecurity.securityFailure(e.getCause(), bootstrap, props, "admin client");
+            if (security != null) {
+                throw security;
+            }
             throw new SetupException("cannot read the settings of topic '" + topic + "' at " + bootstrap
                     + " to check its retention: " + ExitStatus.userMessage(e.getCause()), e.getCause());
         } catch (TimeoutException e) {

@@ -77,7 +77,7 @@ class BatchModeIT {
             }
 
             StringWriter tailed = new StringWriter();
-            int code = TailCommand.tail(broker.bootstrapServers(), topic, new RecordDecoder(), FRAMES,
+            int code = TailCommand.tail(broker.bootstrapServers(), topic, dev.capstream.sidecar.run.KafkaClients.none(), new RecordDecoder(), FRAMES,
                     new PrintWriter(tailed, true), new PrintWriter(new StringWriter(), true));
             assertThat(code).isZero();
             assertThat(tailed.toString().lines().toList()).hasSize(FRAMES)

@@ -94,7 +94,7 @@ final class ChildBroker implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> args, Path log, int seconds) throws IOException {
+    static void run(List<String> args, Path log, int seconds) throws IOException {
         Process p = java(args, log).start();
         try {
             if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -107,7 +107,7 @@ final class ChildBroker implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder java(List<String> args, Path log) {
+    static ProcessBuilder java(List<String> args, Path log) {
         // Surefire/failsafe may start the test JVM from a manifest-only jar; this property holds
         // the real test class path, which has the Kafka server jars.
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -118,7 +118,7 @@ final class ChildBroker implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
-    private static String tail(Path log) {
+    static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

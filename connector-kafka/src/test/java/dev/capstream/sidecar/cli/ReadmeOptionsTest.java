@@ -28,7 +28,7 @@ class ReadmeOptionsTest {
     void everyOptionOfTheCaptureCommandsIsInTheReadmeTableAndNothingElse() throws IOException {
         Set<String> documented = documentedOptions();
         Set<String> real = new TreeSet<>();
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         for (String command : new String[] {"capture", "replay"}) {
             for (OptionSpec o : cli.getSubcommands().get(command).getCommandSpec().options()) {
                 if (!o.usageHelp() && !o.versionHelp()) {

@@ -107,6 +107,14 @@ class ExampleJobsIT {
         }
     }
 
+    @Test
+    void helpPrintsTheUsageAndExitStatus0() throws Exception {
+        try (JobJar job = JobJar.run(dir, CaptureToKafkaJob.class, "--help")) {
+            assertThat(job.awaitExit(Duration.ofSeconds(60))).isZero();
+            assertThat(job.stdout()).isEqualTo("usage: " + CaptureToKafkaJob.USAGE + "\n");
+        }
+    }
+
     private static List<byte[]> writeCapture(Path file, int count) {
         List<byte[]> frames = new ArrayList<>();
         try (PcapNgWriter writer = PcapNgWriter.create(file)) {
