@@ -7,7 +7,8 @@
 # Needs ../shared/bench/kafka (the harness) beside this repository, python3, and a JDK 25.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-harness=${HARNESS:-$root/../shared/bench/kafka}
+shared=$root/../shared; [ -d "$shared" ] || shared=$root/../../shared   # a checkout or a worktree
+harness=${HARNESS:-$shared/bench/kafka}
 SIZES=${SIZES:-64 512 1514}
 MODES=${MODES:-frame batch}
 REPEATS=${REPEATS:-3}
@@ -31,6 +32,8 @@ fi
 if [ ! -f "$harness/avro-peer/target/avro-peer-1.jar" ]; then   # the harness's topic admin tool
   (cd "$harness/avro-peer" && timeout 600 mvn -q -B package -DskipTests)
 fi
+# Records are counted as records; the real frames per record is put in after the runs (see below).
+delivered_log=$work/delivered-$$.txt; : >"$delivered_log"
 (cd "$harness" && ./broker.sh start)
 trap '(cd "$harness" && ./broker.sh clean) || true' EXIT
 for size in $SIZES; do
@@ -38,10 +41,10 @@ for size in $SIZES; do
   # Regenerated when a day old: its timestamps become the records' and must stay within retention.
   [ -n "$(find "$pcap" -mmin -1440 2>/dev/null)" ] || python3 "$root/bench/make-pcap.py" "$size" "$FRAMES" "$pcap"
   for mode in $MODES; do
-    per_record=1; extra=()
-    if [ "$mode" = batch ]; then per_record=1000; extra=(--record-mode batch --batch-frames 1000 --batch-bytes 262144 --batch-linger 5); fi
-    (cd "$harness" && FRAMES_PER_RECORD=$per_record python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
-        --frames-per-record "$per_record" --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
+    extra=()
+    if [ "$mode" = batch ]; then extra=(--record-mode batch --batch-frames 1000 --batch-bytes 262144 --batch-linger 5); fi
+    (cd "$harness" && DELIVERED_LOG=$delivered_log python3 bench.py cmd --label "capstream $mode" --frame-size "$size" \
+        --frames-per-record 1 --acks 1 --linger 5 --batch 262144 --comp none --ref-pp \
         --repeats "$REPEATS" --out "$out" -- \
         "$root/bench/replay-result.sh" --pcap "$pcap" --loop 0 --duration "$DURATION" --topic '{topic}' \
         --bootstrap-servers '{bootstrap}' --key none --metrics-port 0 \
@@ -50,5 +53,6 @@ for size in $SIZES; do
         --producer-property compression.type=none "${extra[@]}")
   done
 done
+python3 "$root/bench/real-frames-per-record.py" "$out" "$delivered_log"
 (cd "$harness" && python3 bench.py table "$out")
 echo "results: $out"

@@ -1,0 +1,95 @@
+package dev.capstream.flink.examples;
+
+import dev.capstream.avro.CapturedFrame;
+import dev.capstream.flink.source.CaptureSource;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Benchmark job, local MiniCluster only: the live capture source (or, as the framework's ceiling,
+ * Flink's own {@code DataGeneratorSource} making byte records of the same size) into a discarding
+ * sink, counting records in this JVM. Follows the capture harness's reader contract
+ * (bench/capture-to-flink-reader.sh): prints {@code ready} once the job runs, and
+ * {@code captured=N drops=-1 records_per_s=R} when stopped (SIGTERM) or after {@code --duration}.
+ * <pre>
+ * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--duration 60]
+ * CaptureThroughputJob --datagen 134 --parallelism 1 --duration 10
+ * </pre>
+ */
+public final class CaptureThroughputJob {
+
+    /** Records that reached the sink: the job runs in this JVM's MiniCluster, so a static counts them all. */
+    static final LongAdder RECORDS = new LongAdder();
+
+    static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES) [--parallelism N]"
+            + " [--duration SECONDS]";
+
+    private CaptureThroughputJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobArgs job = BadArguments.exitOn(USAGE, args, () -> JobArgs.parse(args));
+        int parallelism = job.integer("parallelism", 1);
+        int seconds = job.integer("duration", 60);
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        if (job.has("datagen")) {
+            int size = job.integer("datagen", 134);
+            env.fromSource(new DataGeneratorSource<>(n -> new byte[size], Long.MAX_VALUE, RateLimiterStrategy.noOp(),
+                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                            WatermarkStrategy.noWatermarks(), "datagen")
+                    .filter(CaptureThroughputJob::count).sinkTo(new DiscardingSink<>());
+        } else {
+            // One fanout member per subtask, so parallelism 2 reads two splits of the interface.
+            CaptureSource source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
+                    .interfaces(JobArgs.parse(args).list("interfaces")).fanoutMembers(parallelism).build());
+            env.fromSource(source, WatermarkStrategy.<CapturedFrame>noWatermarks(), "capture")
+                    .filter(CaptureThroughputJob::count).sinkTo(new DiscardingSink<>());
+        }
+        JobClient client = env.executeAsync("capstream benchmark");
+        waitRunning(client);
+        // The sources open (and bind their rings) just after the job turns RUNNING.
+        Thread.sleep(1500);
+        long start = System.nanoTime();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> report(start)));
+        System.out.println("ready");
+        System.out.flush();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        System.exit(0);     // the hook reports; the MiniCluster goes with the JVM
+    }
+
+    private static <T> boolean count(T record) {
+        RECORDS.increment();
+        return false;       // nothing reaches the sink: it only ends the pipeline
+    }
+
+    private static void waitRunning(JobClient client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (client.getJobStatus().get() != JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the benchmark job did not start: " + client.getJobStatus().get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void report(long start) {
+        long records = RECORDS.sum();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("captured=%d drops=-1 records_per_s=%.0f elapsed_s=%.1f%n", records, records / seconds, seconds);
+        System.out.flush();
+    }
+}
