@@ -5,6 +5,7 @@ import dev.capstream.capture.ffi.LinuxConstants;
 import dev.capstream.capture.ffi.NativeCallException;
 
 import java.lang.foreign.Arena;
+import java.util.concurrent.locks.LockSupport;
 import java.lang.foreign.MemorySegment;
 
 import static dev.capstream.capture.xdp.XdpConstants.AF_XDP;
@@ -111,7 +112,30 @@ final class XskSocket {
         return zeroCopy(fd, iface);
     }
 
+    /** How long a bind waits for a queue that a socket closed a moment ago still holds. */
+    private static final long BUSY_QUEUE_WAIT_NANOS = 1_000_000_000L;
+
+    /**
+     * Binds, retrying EBUSY for up to a second: the kernel releases a closed AF_XDP socket's queue
+     * binding asynchronously, so a reader reopened right after another closed finds the queue busy
+     * for a few milliseconds. A queue that stays busy is really held by another socket.
+     */
     private static void bind(int fd, int ifindex, int queue, int flags, String iface) {
+        long deadline = System.nanoTime() + BUSY_QUEUE_WAIT_NANOS;
+        while (true) {
+            try {
+                bindOnce(fd, ifindex, queue, flags, iface);
+                return;
+            } catch (NativeCallException e) {
+                if (e.errno() != XdpErrors.EBUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(5_000_000L);
+            }
+        }
+    }
+
+    private static void bindOnce(int fd, int ifindex, int queue, int flags, String iface) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sxdp = a.allocate(XdpLayouts.SOCKADDR_XDP);
             XdpLayouts.SXDP_FAMILY.set(sxdp, 0L, (short) AF_XDP);
