@@ -382,6 +382,16 @@ class LiveCaptureIT {
 
     /** A capture source gauge of the job (summed over splits); fails when the job has none of that name. */
     static long gauge(JobClient job, String name) {
+        // The reporter learns of a reader's gauges a moment after the reader starts: wait for them.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (METRICS.findMetrics(job.getJobID(), name).isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         long sum = 0;
         int found = 0;
         for (Map.Entry<String, Metric> e : METRICS.findMetrics(job.getJobID(), name).entrySet()) {
