@@ -120,6 +120,9 @@ public enum RegistryOption {
             String value = values.apply(o);
             return value == null || value.isBlank() ? null : value.strip();
         };
+        // Checked even without a registry: a misspelt strategy is refused, not silently ignored.
+        String strategy = v.apply(SUBJECT_STRATEGY);
+        SubjectStrategy subjects = strategy == null ? null : SubjectStrategy.parse(strategy);
         if (v.apply(URL) == null) {
             return null;
         }
@@ -127,8 +130,7 @@ public enum RegistryOption {
                 .withAuth(auth(v))
                 .withTrust(trust(v))
                 .withIdentity(identity(v));
-        String strategy = v.apply(SUBJECT_STRATEGY);
-        return strategy == null ? settings : settings.withSubjectStrategy(SubjectStrategy.parse(strategy));
+        return subjects == null ? settings : settings.withSubjectStrategy(subjects);
     }
 
     /** {@link #settings} with a request timeout. */

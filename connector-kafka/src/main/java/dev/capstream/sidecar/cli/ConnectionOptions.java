@@ -38,7 +38,15 @@ final class ConnectionOptions {
 
     /** The registry settings these options make, or null when no --registry-url is given. */
     RegistrySettings registrySettings() {
-        return RegistryOption.settings(this::value);
+        String strategy = value(RegistryOption.SUBJECT_STRATEGY);
+        try {
+            return RegistryOption.settings(this::value);
+        } catch (IllegalArgumentException e) {
+            if (strategy != null && e.getMessage() != null && e.getMessage().contains("'" + strategy + "'")) {
+                throw new IllegalArgumentException(RegistryOption.SUBJECT_STRATEGY.flag() + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     /** --registry-url, or null. */
@@ -82,11 +90,13 @@ final class ConnectionOptions {
 
     /** A decoder of both record kinds (frames and batches): through the registry when one is named. */
     RecordDecoder recordDecoder() {
+        registrySettings(); // checks every registry option, with or without a registry
         return registryUrl() == null ? new RecordDecoder() : new RecordDecoder(new SchemaRegistryClient(registrySettings()));
     }
 
     /** A decoder for this connection's records: through the registry when one is named. */
     FrameDecoder decoder() {
+        registrySettings();
         return registryUrl() == null ? new FrameDecoder() : new FrameDecoder(new SchemaRegistryClient(registrySettings()));
     }
 }
