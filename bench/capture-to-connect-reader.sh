@@ -15,6 +15,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 kafka=${KAFKA:-127.0.0.1:19092}
 topic=${TOPIC:-connect-bench-$$}
 mode=${MODE:-frame}
+# The sidecar's default key for the mode (flow for frame records, split for batches: a batch holds
+# many flows, and the connector refuses record.key=flow with record.mode=batch).
+key=flow; [ "$mode" = batch ] && key=split
 . "$root/scripts/find-jdk.sh"; capstream_find_jdk >/dev/null || exit 2
 archive=$(ls "$root"/connect-plugin/target/capstream-kafka-connect-capture-*.zip 2>/dev/null | head -1)
 [ -n "$archive" ] || { echo "no plugin archive: ./mvnw -pl connect-plugin -am package -DskipTests" >&2; exit 2; }
@@ -46,6 +49,7 @@ tasks.max=1
 capture.interfaces=$CAP_IFACE
 topic=$topic
 record.mode=$mode
+record.key=$key
 value.format=bytes
 value.bytes.framing=single-object
 producer.override.acks=all

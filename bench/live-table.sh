@@ -10,11 +10,14 @@
 #   bench/live-table.sh                          # 64 B, 1 round, table mode
 #   SIZES="64 1514" REPEATS=3 MODE=all bench/live-table.sh      (all = table + the loss-free search)
 # Root; gcc, python3, a JDK 25, connect-plugin built. The harnesses are copied to $CACHE (kept: the
-# Kafka jars are fetched once) and run on their own veth pair (lt17a/lt17b, netns lt17-tx) and broker port.
+# Kafka jars are fetched once) and run on their own veth pair and netns (TAG=lt17: lt17a/lt17b, netns
+# lt17-tx; at most 13 characters) and broker port (PORT, default 19176).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$root/../shared; [ -d "$shared" ] || shared=$root/../../shared   # a checkout or a worktree
-cache=${CACHE:-/var/tmp/capstream-live-bench}
+tag=${TAG:-lt17}
+[[ $tag =~ ^[a-z0-9]{1,13}$ ]] || { echo "live-table: TAG=$tag: use 1-13 lower-case letters or digits (it names the veth pair)" >&2; exit 2; }
+cache=${CACHE:-/var/tmp/capstream-live-bench-$tag}
 port=${PORT:-19176}
 mode=${MODE:-table}
 mkdir -p "$cache"
@@ -23,9 +26,9 @@ for h in capture kafka; do
   (cd "$shared/bench/$h" && tar --exclude=results --exclude=lib --exclude=target -cf - .) | tar -C "$cache/$h" -xf -
 done
 # Our own interface names, and no pcap4j build (its reader is not in this table).
-sed -i 's/^IFACE=bench0 NETNS=bench-tx TXIF=bench1$/IFACE=lt17a NETNS=lt17-tx TXIF=lt17b/;
-        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/' "$cache/capture/run.sh"
-grep -q '^IFACE=lt17a' "$cache/capture/run.sh" || { echo "live-table: cannot retarget the capture harness's veth names" >&2; exit 2; }
+sed -i "s/^IFACE=bench0 NETNS=bench-tx TXIF=bench1\$/IFACE=${tag}a NETNS=${tag}-tx TXIF=${tag}b/;
+        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/" "$cache/capture/run.sh"
+grep -q "^IFACE=${tag}a" "$cache/capture/run.sh" || { echo "live-table: cannot retarget the capture harness's veth names" >&2; exit 2; }
 export KAFKA_BENCH_PORT=$port KAFKA_BENCH_DIR=$cache/broker KAFKA_BENCH_HEAP="-Xms1g -Xmx1g"
 "$root/capstream" --version >/dev/null
 (cd "$cache/kafka" && ./broker.sh start)

@@ -15,13 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link FrameSink} over one shared {@link KafkaProducer}. Fullness is the bytes awaiting an
- * acknowledgement against the producer's {@code buffer.memory}, tracked through the send
- * callbacks, so the capture loops slow down before {@code send()} would block.
+ * A {@link FrameSink} over one shared {@link KafkaProducer}. Fullness is the memory that records
+ * awaiting an acknowledgement hold, against the producer's {@code buffer.memory}, tracked through
+ * the send callbacks, so the capture loops slow down before {@code send()} would block and before
+ * the heap (which the launchers size from {@code buffer.memory}) fills.
  */
 final class KafkaFrameSink implements FrameSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaFrameSink.class);
+
+    /**
+     * What an unacknowledged record holds on the heap besides its key and value bytes: the
+     * producer's future, thunk and callback wrapper and our {@link Outcome} (~150 B together), and
+     * the record's header in its batch. Counting only the value let 64 B frames (134 B records)
+     * pile up ~400k records at the 0.8 high-water mark, ~110 MiB of heap against the launcher's
+     * buffer.memory + 64 MiB: the JVM spent its time in full GCs and capture dropped most frames.
+     */
+    static final int RECORD_OVERHEAD_BYTES = 192;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -92,15 +102,16 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     public boolean send(SplitAccounting accounting, long timestampNanos, byte[] key, EncodeBuffer value, int frames,
             long frameBytes, long lastSequence, long kernelDrops, Runnable onSettled) {
         byte[] bytes = value.toByteArray();
-        sentBytes.add(bytes.length);
+        int held = bytes.length + (key == null ? 0 : key.length) + RECORD_OVERHEAD_BYTES;
+        sentBytes.add(held);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, stampSendTime ? null : Math.floorDiv(timestampNanos, 1_000_000L), key, bytes);
-        Outcome outcome = new Outcome(accounting, frames, frameBytes, bytes.length, onSettled);
+        Outcome outcome = new Outcome(accounting, frames, frameBytes, held, onSettled);
         try {
             producer.send(record, outcome);
         } catch (RuntimeException e) {
             // send() rejected this record for good (e.g. the producer is closed): nothing is in flight.
-            sentBytes.add(-bytes.length);
+            sentBytes.add(-held);
             accounting.countFailed(frames, e.getClass().getSimpleName() + ": " + e.getMessage());
             if (onSettled != null) {
                 onSettled.run();
@@ -110,7 +121,7 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         if (outcome.refusedInSend != null) {
             // No metadata for the topic (Kafka unreachable) or no buffer space within max.block.ms:
             // refuse, so the capture loop holds its ring block and offers this record again.
-            sentBytes.add(-bytes.length);
+            sentBytes.add(-held);
             if (accepting) {
                 accepting = false;
                 LOG.warn("Kafka is not taking records for topic {} ({}): capture holds its ring and retries",
