@@ -63,4 +63,37 @@ class KafkaFrameSinkIT {
             }
         }
     }
+    /**
+     * Small records cost the heap more than their bytes (the producer's future and callbacks per
+     * record): the sink counts that, so a loop of 64 B frames reaches its high-water mark while the
+     * records still fit the heap the launcher sized from buffer.memory, not after they overflowed it.
+     */
+    @Test
+    void smallRecordsFillTheSinkByWhatTheyHoldNotByTheirBytesAlone() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.LINGER_MS_CONFIG, 60_000,
+                    ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY,
+                    ProducerConfig.ACKS_CONFIG, "1"));
+            KafkaFrameSink sink = new KafkaFrameSink(producer, "small-" + UUID.randomUUID(), BUFFER_MEMORY);
+            try {
+                SplitAccounting accounting = new SplitAccounting("test");
+                EncodeBuffer value = new EncodeBuffer(134);
+                value.writeBytes(new byte[134]); // a 64 B frame's record
+                byte[] key = new byte[8];
+                int records = 2_000; // 268 kB of keys and values, lingering in one batch
+                for (int i = 0; i < records; i++) {
+                    assertThat(sink.send(accounting, System.currentTimeMillis() * 1_000_000L, key, value, 1, 64, i, 0))
+                            .isTrue();
+                }
+                double bytesAlone = records * (134.0 + 8) / BUFFER_MEMORY;
+                assertThat(sink.fullness()).as("more than keys and values alone").isGreaterThan(2 * bytesAlone);
+            } finally {
+                sink.close(1_000);
+            }
+        }
+    }
 }
