@@ -57,6 +57,16 @@ if [ "$flink" = 1 ] && stale "$(ls "$root"/flink-examples/target/flink-examples-
   # Flink's absence must not cost the other hosts their table: the run goes on without it, and says so.
   build flink-examples || { echo "live-table: building flink-examples failed (see above): Flink is left out of this run" >&2; flink=0; }
 fi
+if [ "$flink" = 1 ]; then
+  # A one-second ceiling job first: an adapter that cannot run here would otherwise fail every Flink
+  # probe of the run, one timeout at a time.
+  pre=$(PARALLELISM=1 SOURCE=datagen DURATION=1 timeout 180 "$root/bench/capture-to-flink-reader.sh" 2>&1 || true)
+  if ! grep -q 'captured=' <<<"$pre"; then
+    echo "live-table: the Flink adapter (bench/capture-to-flink-reader.sh) does not run here: $(grep -v '^\s*at ' <<<"$pre" \
+      | grep -m1 -i 'error\|exception\|failed' || tail -1 <<<"$pre"); Flink is left out of this run" >&2
+    flink=0
+  fi
+fi
 (cd "$cache/kafka" && ./broker.sh start)
 trap '(cd "$cache/kafka" && ./broker.sh clean) || true' EXIT
 kafka=127.0.0.1:$port
