@@ -109,6 +109,7 @@ class KafkaFrameSinkIT {
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, // every record stays in one lingering batch, unacknowledged
                     ProducerConfig.LINGER_MS_CONFIG, 60_000,
                     ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_MEMORY,
                     ProducerConfig.ACKS_CONFIG, "1"));
