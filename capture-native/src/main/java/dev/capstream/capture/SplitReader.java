@@ -40,6 +40,16 @@ public interface SplitReader extends AutoCloseable, InterfaceTable {
         return linkType();
     }
 
+    /**
+     * The longest a frame the kernel has already taken can wait before a {@link #poll} can return it:
+     * a TPACKET_V3 ring hands over a partly filled block only when its block timeout passes. A
+     * graceful stop waits this long for the last frames rather than count them unread. 0 when
+     * every frame taken is ready at once.
+     */
+    default long handOverMillis() {
+        return 0;
+    }
+
     /** Whether this reader has an end (a file), after which it is {@link #finished()}. */
     default boolean isBounded() {
         return false;

@@ -43,6 +43,8 @@ public final class CaptureLoop implements Runnable {
     /** After the sink refused a record, the spool is offered to it again this much later. */
     private static final long SPOOL_RETRY_NANOS = 1_000_000_000L;
     private static final long SPOOL_RETRY_MAX_NANOS = 8_000_000_000L;
+    /** A graceful stop waits this much beyond the ring's hand-over time for the kernel's timer. */
+    private static final long STOP_MARGIN_MILLIS = 50;
 
     private final SplitReader reader;
     private final CapturedFrameEncoder frameEncoder;
@@ -168,6 +170,7 @@ public final class CaptureLoop implements Runnable {
                     block = null;
                 }
             }
+            block = drainAtStop(block);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -359,6 +362,46 @@ public final class CaptureLoop implements Runnable {
             sinkRetryBackoffNanos = SPOOL_RETRY_NANOS;
             spool.advance();
         }
+    }
+
+    /**
+     * A graceful stop (a signal, --duration; not a spent frame budget or a failure) first takes what
+     * the kernel has already queued: the ring hands over its partly filled block only when the
+     * block timeout passes, so the last moment's frames would otherwise count as dropped_unread.
+     * Waits at most the reader's hand-over time and a margin, not at all once the ring is empty or
+     * while the sink refuses records. Returns the block still held (its frames stay unread).
+     */
+    private FrameCursor drainAtStop(FrameCursor block) {
+        long grace = reader.handOverMillis();
+        if (grace <= 0 || refused || !stop.graceful()) {
+            return block;
+        }
+        long deadline = System.nanoTime() + (grace + STOP_MARGIN_MILLIS) * 1_000_000L;
+        while (true) {
+            if (block == null) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0 || !stop.graceful() || ringEmpty()) {
+                    return null;
+                }
+                block = reader.poll(Math.min(left, 10));
+                if (block == null) {
+                    continue;
+                }
+                blockDrops = refreshKernelStats().kernelDrops();
+            }
+            if (!drain(block)) {
+                return block;
+            }
+            flushSpool();
+            reader.release();
+            block = null;
+        }
+    }
+
+    /** The kernel holds no frame this loop has not read (nor dropped). */
+    private boolean ringEmpty() {
+        CaptureStats s = reader.stats();
+        return s.kernelPackets() - s.kernelDrops() <= s.framesRead();
     }
 
     private boolean lingerExpired() {

@@ -76,6 +76,15 @@ public final class StopSignal {
         return false;
     }
 
+    /**
+     * Whether the run is stopping on its own terms (a signal, the deadline) rather than because
+     * its frame budget is spent or a loop failed: then the loops first take what the kernel has
+     * already queued for them.
+     */
+    boolean graceful() {
+        return failure.get() == null && (unlimited || framesLeft.get() > 0);
+    }
+
     /** Waits until a stop is requested, the deadline passes, or the timeout runs out. */
     public boolean await(long timeoutMillis) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

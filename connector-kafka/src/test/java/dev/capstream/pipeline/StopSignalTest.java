@@ -21,4 +21,23 @@ class StopSignalTest {
         Thread.sleep(60);
         assertThat(stop.isStopped()).isTrue();
     }
+
+    @Test
+    void aSignalOrDeadlineStopsGracefullyAndASpentBudgetOrAFailureDoesNot() throws Exception {
+        StopSignal signalled = StopSignal.after(0, 0);
+        signalled.requestStop();
+        assertThat(signalled.graceful()).as("a signal: the loops first take what the kernel queued").isTrue();
+        StopSignal deadline = StopSignal.after(10, 20);
+        Thread.sleep(60);
+        assertThat(deadline.isStopped()).isTrue();
+        assertThat(deadline.graceful()).as("a deadline with budget left").isTrue();
+        StopSignal budget = StopSignal.after(2, 0);
+        assertThat(budget.claimFrame()).isTrue();
+        assertThat(budget.claimFrame()).isTrue();
+        assertThat(budget.isStopped()).isTrue();
+        assertThat(budget.graceful()).as("a spent budget: not one frame more").isFalse();
+        StopSignal failed = StopSignal.after(0, 0);
+        failed.fail(new IllegalStateException("a loop failed"));
+        assertThat(failed.graceful()).isFalse();
+    }
 }

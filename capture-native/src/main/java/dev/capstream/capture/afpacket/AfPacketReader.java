@@ -320,6 +320,11 @@ final class AfPacketReader implements SplitReader {
     }
 
     @Override
+    public long handOverMillis() {
+        return config.blockTimeoutMillis();
+    }
+
+    @Override
     public FrameCursor poll(long timeoutMillis) {
         if (closed) {
             throw new IllegalStateException("reader " + address + " is closed");

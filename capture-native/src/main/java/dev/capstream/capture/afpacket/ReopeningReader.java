@@ -61,11 +61,14 @@ final class ReopeningReader implements SplitReader {
     private long retryMillis;
     private String lastProblem;
     private volatile int interfaceIndex;
+    /** Every socket this reader opens has the same ring. */
+    private final long handOverMillis;
     private volatile LinkWatcher watcher;
     // The interface as the kernel described it when the socket was lost; null when it was gone.
     private LinkWatcher.Link linkAtLoss;
 
     ReopeningReader(AfPacketReader first, Supplier<AfPacketReader> opener) {
+        this.handOverMillis = first.handOverMillis();
         this.address = (SplitAddress.AfPacket) first.address();
         this.opener = opener;
         this.linkType = first.linkType();
@@ -76,6 +79,11 @@ final class ReopeningReader implements SplitReader {
     @Override
     public SplitAddress address() {
         return address;
+    }
+
+    @Override
+    public long handOverMillis() {
+        return handOverMillis;
     }
 
     @Override

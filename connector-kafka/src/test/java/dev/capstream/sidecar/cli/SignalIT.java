@@ -158,6 +158,40 @@ class SignalIT {
         }
     }
 
+    /**
+     * The ring hands over a partly filled block only when its block timeout passes, so the frames of
+     * the last moment before a SIGTERM are still in the kernel's open block. A graceful stop waits up
+     * to that timeout for them (2 s here, so the capture loop's own 100 ms poll cannot pick them up
+     * by chance first): they are delivered, not counted as dropped_unread.
+     */
+    @Test
+    void sigtermRightAfterTheLastFramesWaitsForTheRingsOpenBlockAndDeliversThem() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        String topic = "stop-open-block-" + UUID.randomUUID();
+        Path work = Files.createTempDirectory("capstream-i16-stop-");
+        int frames = 300;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(); VethLab lab = VethLab.create();
+                FrameInjector injector = FrameInjector.open(lab);
+                ChildSidecar sidecar = ChildSidecar.start(work, "stop", List.of("--interface", lab.hostInterface(),
+                        "--topic", topic, "--bootstrap-servers", broker.bootstrapServers(), "--metrics-port", "0",
+                        "--ring-block-timeout", "2000"))) {
+            sidecar.awaitStderr("capturing on", 90);
+            for (int i = 0; i < frames; i++) {
+                injector.send(TestFrames.udp(100, i));
+            }
+            assertThat(sidecar.stop()).as("exit code; stderr:%n%s", ChildSidecar.tail(sidecar.stderr())).isZero();
+            SummaryLine summary = SummaryLine.find(sidecar.stdout());
+            assertThat(summary.number("kernel_seen")).isEqualTo(frames);
+            assertThat(summary.number("dropped_unread")).as("frames left in the open block").isZero();
+            assertThat(summary.number("delivered")).isEqualTo(frames);
+            assertThat(TopicReader.readAll(broker.bootstrapServers(), topic)).hasSize(frames);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** The captured count of capstream's latest stats line on stderr; 0 before the first. */
     static long statsCaptured(Path stderr) throws IOException {
         long captured = 0;
