@@ -33,9 +33,10 @@ final class DescriptorCursor implements FrameCursor {
     final int[] lengths;
     /**
      * The driver's RX timestamp of each frame (0: none), from the XDP metadata in front of it; null
-     * when the program puts none there.
+     * when the program puts none there, or the reader stopped looking (see {@link #stopStamps()}).
+     * Owned by the polling thread.
      */
-    final long[] stamps;
+    long[] stamps;
     private int count;
     private int index = -1;
     private long timestamp;
@@ -54,14 +55,25 @@ final class DescriptorCursor implements FrameCursor {
     /**
      * Reads the stamp the program put right in front of each of the first {@code n} frames, and
      * clears it: the chunk comes back with its frame at the same place, and a frame the program
-     * could not stamp must not show the previous one's stamp.
+     * could not stamp must not show the previous one's stamp. Returns how many were stamped.
      */
-    void takeStamps(int n) {
+    int takeStamps(int n) {
+        int stamped = 0;
         for (int i = 0; i < n; i++) {
             long at = addrs[i] - RedirectProgram.METADATA_BYTES;
-            stamps[i] = umem.get(JAVA_LONG_UNALIGNED, at);
-            umem.set(JAVA_LONG_UNALIGNED, at, 0L);
+            long stamp = umem.get(JAVA_LONG_UNALIGNED, at);
+            if (stamp != 0) {
+                umem.set(JAVA_LONG_UNALIGNED, at, 0L);
+                stamped++;
+            }
+            stamps[i] = stamp;
         }
+        return stamped;
+    }
+
+    /** From the next batch on, every frame has the system clock and the metadata is not read. */
+    void stopStamps() {
+        stamps = null;
     }
 
     void reset(int frames, long timestampNanos) {

@@ -111,6 +111,25 @@ class AfXdpFilterAndTimestampsIT {
     }
 
     @Test
+    void underAutoTheReaderStopsReadingMetadataOnceTheDriverStampedNoneOfTheFirstFrames() throws Exception {
+        int count = (int) AfXdpReader.UNSTAMPED_PROBE_FRAMES + 500;
+        try (VethLab lab = VethLab.create();
+             // a ring that holds them all: they are sent before the test reads any
+             AfXdpReader reader = AfXdpReader.open(new SplitAddress.AfXdp(lab.hostInterface(), 0),
+                     AfXdpOptions.defaults().withRingSize(8192));
+             FrameInjector injector = FrameInjector.open(lab)) {
+            assertThat(reader.rxTimestamps()).as("veth has the kfunc: the stamping program is attached").isTrue();
+            assertThat(reader.readsStamps()).isTrue();
+            for (int i = 0; i < count; i++) {
+                injector.send(TestFrames.udp(64, i));
+            }
+            List<Seen> seen = AfXdpCaptureIT.readUntil(reader, count);
+            assertThat(seen).hasSize(count).allSatisfy(s -> assertThat(s.source()).isEqualTo(TimestampSource.USER_SPACE));
+            assertThat(reader.readsStamps()).as("veth stamps nothing: the reader stopped looking").isFalse();
+        }
+    }
+
+    @Test
     void systemTimestampsAttachThePlainRedirectProgram() {
         try (VethLab lab = VethLab.create();
              AfXdpReader reader = AfXdpReader.open(new SplitAddress.AfXdp(lab.hostInterface(), 0),

@@ -26,7 +26,7 @@ class DescriptorCursorTest {
             c.lengths[1] = 64;
             umem.set(JAVA_LONG_UNALIGNED, 256 - 8, 1_700_000_000_123_456_789L);
 
-            c.takeStamps(2);
+            assertThat(c.takeStamps(2)).as("stamped frames").isEqualTo(1);
             c.reset(2, 42L);
 
             assertThat(c.next()).isTrue();
