@@ -266,8 +266,9 @@ public final class CaptureSettings {
             .check(CaptureSettings::xdpTimestamps)
             .doc("hardware (the driver's RX timestamp through XDP metadata: a device-bound program calls the"
                     + " bpf_xdp_metadata_rx_timestamp kfunc; opening fails where the kernel or driver has none), system"
-                    + " (the system clock per batch), or auto (hardware where available, else system, said once in the"
-                    + " log). Frames the driver did not stamp get the system clock; every record says which it has.")
+                    + " (the system clock per batch), or auto (hardware where the kernel has the kfunc and the NIC stamps"
+                    + " received frames now, else system, said once in the log). Frames the driver did not stamp get the"
+                    + " system clock; every record says which it has.")
             .build();
 
     private CaptureSettings() {}

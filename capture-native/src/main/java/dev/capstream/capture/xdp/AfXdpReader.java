@@ -39,12 +39,6 @@ final class AfXdpReader implements SplitReader {
     private static final Logger LOG = LoggerFactory.getLogger(AfXdpReader.class);
     private static final short POLL_FAILURES = (short) (POLLERR | POLLHUP | POLLNVAL);
     private static final long DESC_BYTES = XdpLayouts.XDP_DESC.byteSize();
-    /**
-     * With timestamps AUTO, a driver whose stamps are all 0 over this many frames (veth, or one
-     * without the kfunc) is taken to stamp none: the reader stops reading the metadata, which costs
-     * a cache line per frame.
-     */
-    static final long UNSTAMPED_PROBE_FRAMES = 4096;
     /** Below this a park costs more than it saves (timer slack is 50 µs). */
     private static final long MIN_COALESCE_NANOS = 20_000;
     private static final long DESC_LEN = XdpLayouts.offsetOf(XdpLayouts.XDP_DESC, "len");
@@ -63,8 +57,6 @@ final class AfXdpReader implements SplitReader {
     private final UserSpaceFilter filter;
 
     // Owned by the polling thread.
-    /** Frames left to see without a stamp before the reader stops looking; -1: never stops (HARDWARE, or a stamp seen). */
-    private long unstampedProbe;
     private long lastTakeNanos;
     private int rxConsumer;
     private int fillProducer;
@@ -94,7 +86,6 @@ final class AfXdpReader implements SplitReader {
         this.fillProducer = options.ringSize();
         this.batchWaitNanos = TimeUnit.MICROSECONDS.toNanos(options.batchWaitMicros());
         this.filter = UserSpaceFilter.of(options.filter(), options.frameSize());
-        this.unstampedProbe = options.timestamps() == XdpTimestamps.AUTO ? UNSTAMPED_PROBE_FRAMES : -1;
         // Not in the socket's arena: a poll(2) blocked on it must not keep close() from unmapping.
         this.pollfd = Arena.ofAuto().allocate(StructLayouts.POLLFD);
         StructLayouts.POLLFD_FD.set(pollfd, 0L, socket.fd);
@@ -142,11 +133,6 @@ final class AfXdpReader implements SplitReader {
     /** Whether frames come with the driver's RX timestamp through XDP metadata. */
     boolean rxTimestamps() {
         return program.rxTimestamps();
-    }
-
-    /** Whether the reader still reads the stamps (AUTO stops after {@link #UNSTAMPED_PROBE_FRAMES} unstamped frames). */
-    boolean readsStamps() {
-        return cursor.stamps != null;
     }
 
     /** How the program was attached (NATIVE or SKB). */
@@ -268,10 +254,7 @@ final class AfXdpReader implements SplitReader {
         socket.rx.publishConsumer(rxConsumer);
         lastTakeNanos = System.nanoTime();
         if (cursor.stamps != null) {
-            int stamped = cursor.takeStamps(n);
-            if (unstampedProbe >= 0) {
-                probeUnstamped(n, stamped);
-            }
+            cursor.takeStamps(n);
         }
         if (filter != null && (n = filter(n)) == 0) {
             return null;
@@ -279,19 +262,6 @@ final class AfXdpReader implements SplitReader {
         cursor.reset(n, epochNanos());
         holding = true;
         return cursor;
-    }
-
-    private void probeUnstamped(int frames, int stamped) {
-        if (stamped > 0) {
-            unstampedProbe = -1; // the driver stamps: keep reading them
-            return;
-        }
-        unstampedProbe -= frames;
-        if (unstampedProbe <= 0) {
-            cursor.stopStamps();
-            LOG.info("{}: the driver stamped none of the first {} frames (timestamps auto); they and the next get the"
-                    + " system clock, and the metadata is no longer read", where, UNSTAMPED_PROBE_FRAMES - unstampedProbe);
-        }
     }
 
     /**

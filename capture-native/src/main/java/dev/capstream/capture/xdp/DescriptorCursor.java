@@ -33,10 +33,9 @@ final class DescriptorCursor implements FrameCursor {
     final int[] lengths;
     /**
      * The driver's RX timestamp of each frame (0: none), from the XDP metadata in front of it; null
-     * when the program puts none there, or the reader stopped looking (see {@link #stopStamps()}).
-     * Owned by the polling thread.
+     * when the program puts none there.
      */
-    long[] stamps;
+    final long[] stamps;
     private int count;
     private int index = -1;
     private long timestamp;
@@ -69,11 +68,6 @@ final class DescriptorCursor implements FrameCursor {
             stamps[i] = stamp;
         }
         return stamped;
-    }
-
-    /** From the next batch on, every frame has the system clock and the metadata is not read. */
-    void stopStamps() {
-        stamps = null;
     }
 
     void reset(int frames, long timestampNanos) {

@@ -108,7 +108,8 @@ final class XdpPrograms {
 
     /**
      * The stamping program, device-bound and attached in native mode (a device-bound program cannot
-     * run generic); null when {@code timestamps} is AUTO and it cannot be had, said once in the log.
+     * run generic); null when {@code timestamps} is AUTO and it cannot be had, or the NIC does not
+     * stamp received frames now, said once in the log.
      * A driver that does not implement the kfunc still loads it (the kernel's default returns an
      * error and the stamp stays 0), so its frames get the system clock frame by frame.
      */
@@ -120,7 +121,14 @@ final class XdpPrograms {
                     + VmlinuxBtf.VMLINUX + ")";
         } else if (mode == XdpAttachMode.SKB) {
             why = "a device-bound program cannot be attached in generic (skb) mode";
+        } else if (timestamps == XdpTimestamps.AUTO && (why = XdpInterface.rxStampingOff(iface)) != null) {
+            // Every frame would carry a 0 stamp: auto does not pay the metadata's cost for nothing.
         } else {
+            String off = timestamps == XdpTimestamps.HARDWARE ? XdpInterface.rxStampingOff(iface) : null;
+            if (off != null) {
+                LOG.warn("AF_XDP hardware timestamps asked on {}, but {}; frames carry the system clock (and say so)"
+                        + " until it does", iface, off);
+            }
             int program = -1;
             try {
                 try (Arena arena = Arena.ofConfined()) {
