@@ -114,36 +114,29 @@ final class XdpPrograms {
      * error and the stamp stays 0), so its frames get the system clock frame by frame.
      */
     private static Attached attachStamping(String iface, int ifindex, int map, XdpAttachMode mode, XdpTimestamps timestamps) {
-        String why;
-        OptionalInt kfunc = VmlinuxBtf.functionId(RedirectProgram.RX_TIMESTAMP_KFUNC);
-        if (kfunc.isEmpty()) {
-            why = "the kernel has no " + RedirectProgram.RX_TIMESTAMP_KFUNC + " kfunc (Linux 6.3+ with BTF, "
-                    + VmlinuxBtf.VMLINUX + ")";
-        } else if (mode == XdpAttachMode.SKB) {
-            why = "a device-bound program cannot be attached in generic (skb) mode";
-        } else if (timestamps == XdpTimestamps.AUTO && (why = XdpInterface.rxStampingOff(iface)) != null) {
-            // Every frame would carry a 0 stamp: auto does not pay the metadata's cost for nothing.
-        } else {
-            String off = timestamps == XdpTimestamps.HARDWARE ? XdpInterface.rxStampingOff(iface) : null;
-            if (off != null) {
-                LOG.warn("AF_XDP hardware timestamps asked on {}, but {}; frames carry the system clock (and say so)"
-                        + " until it does", iface, off);
-            }
-            int program = -1;
-            try {
-                try (Arena arena = Arena.ofConfined()) {
-                    program = Bpf.loadXdpProgram(RedirectProgram.assembleStamping(map, kfunc.getAsInt(), arena),
-                            "xsk_redir_ts", XdpConstants.BPF_F_XDP_DEV_BOUND_ONLY, ifindex, iface);
+        String why = stampingOfNoUse(iface, mode, timestamps);
+        if (why == null) {
+            OptionalInt kfunc = VmlinuxBtf.functionId(RedirectProgram.RX_TIMESTAMP_KFUNC);
+            if (kfunc.isEmpty()) {
+                why = "the kernel has no " + RedirectProgram.RX_TIMESTAMP_KFUNC + " kfunc (Linux 6.3+ with BTF, "
+                        + VmlinuxBtf.VMLINUX + ")";
+            } else {
+                int program = -1;
+                try {
+                    try (Arena arena = Arena.ofConfined()) {
+                        program = Bpf.loadXdpProgram(RedirectProgram.assembleStamping(map, kfunc.getAsInt(), arena),
+                                "xsk_redir_ts", XdpConstants.BPF_F_XDP_DEV_BOUND_ONLY, ifindex, iface);
+                    }
+                    int link = Bpf.createXdpLink(program, ifindex, 0, iface);
+                    LOG.info("{}: frames carry the driver's RX timestamps through XDP metadata", iface);
+                    return new Attached(ifindex, map, program, link, XdpAttachMode.NATIVE, true);
+                } catch (NativeCallException e) {
+                    closeAll(iface, program);
+                    if (timestamps == XdpTimestamps.HARDWARE || e.errno() == XdpErrors.EBUSY || e.errno() == XdpErrors.EPERM) {
+                        throw e; // the plain program would meet the same
+                    }
+                    why = firstLine(e.getMessage());
                 }
-                int link = Bpf.createXdpLink(program, ifindex, 0, iface);
-                LOG.info("{}: frames carry the driver's RX timestamps through XDP metadata", iface);
-                return new Attached(ifindex, map, program, link, XdpAttachMode.NATIVE, true);
-            } catch (NativeCallException e) {
-                closeAll(iface, program);
-                if (timestamps == XdpTimestamps.HARDWARE || e.errno() == XdpErrors.EBUSY || e.errno() == XdpErrors.EPERM) {
-                    throw e; // the plain program would meet the same
-                }
-                why = firstLine(e.getMessage());
             }
         }
         if (timestamps == XdpTimestamps.HARDWARE) {
@@ -151,6 +144,24 @@ final class XdpPrograms {
                     + "; set the AF_XDP timestamps option to auto or system");
         }
         LOG.info("{}: no driver RX timestamps through XDP metadata ({}); frames get the system clock", iface, why);
+        return null;
+    }
+
+    /**
+     * Why the stamping program would be of no use on the interface, found before anything is read
+     * from BTF or loaded; null when it may be. Under AUTO a NIC that does not stamp received frames
+     * now is reason enough (every stamp would be 0); HARDWARE is only warned.
+     */
+    private static String stampingOfNoUse(String iface, XdpAttachMode mode, XdpTimestamps timestamps) {
+        if (mode == XdpAttachMode.SKB) {
+            return "a device-bound program cannot be attached in generic (skb) mode";
+        }
+        String off = XdpInterface.rxStampingOff(iface);
+        if (off == null || timestamps == XdpTimestamps.AUTO) {
+            return off;
+        }
+        LOG.warn("AF_XDP hardware timestamps asked on {}, but {}; frames carry the system clock (and say so)"
+                + " until it does", iface, off);
         return null;
     }
 
