@@ -19,22 +19,33 @@ package dev.capstream.capture;
  *     interface's own receive counter (rtnetlink IFLA_STATS64 rx_packets) across each gap. It is
  *     the interface's count, not a socket's: it includes frames a capture filter would have
  *     rejected. Not in {@code kernelPackets}; the interface received {@code kernelPackets + reopenDrops}.
+ * @param filtered frames the kernel handed over that the reader's user-space filter rejected (AF_XDP,
+ *     which has no socket filter; 0 for readers whose filter runs in the kernel). They are in
+ *     {@code kernelPackets} (the kernel counted them before the filter saw them), so there
+ *     {@code kernelPackets = framesRead + kernelDrops + filtered} once everything queued was read.
  */
 public record CaptureStats(
         long kernelPackets, long kernelDrops, long kernelFreezes, long framesRead, long bytesRead,
-        long reopens, long recoveryMillis, long reopenDrops) {
+        long reopens, long recoveryMillis, long reopenDrops, long filtered) {
 
-    public static final CaptureStats EMPTY = new CaptureStats(0, 0, 0, 0, 0, 0, 0, 0);
+    public static final CaptureStats EMPTY = new CaptureStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Counters of a reader without a user-space filter. */
+    public CaptureStats(long kernelPackets, long kernelDrops, long kernelFreezes, long framesRead, long bytesRead,
+                        long reopens, long recoveryMillis, long reopenDrops) {
+        this(kernelPackets, kernelDrops, kernelFreezes, framesRead, bytesRead, reopens, recoveryMillis, reopenDrops, 0);
+    }
 
     /** Counters of a reader that never reopened. */
     public CaptureStats(long kernelPackets, long kernelDrops, long kernelFreezes, long framesRead, long bytesRead) {
-        this(kernelPackets, kernelDrops, kernelFreezes, framesRead, bytesRead, 0, 0, 0);
+        this(kernelPackets, kernelDrops, kernelFreezes, framesRead, bytesRead, 0, 0, 0, 0);
     }
 
     /** Field-by-field sum, e.g. of the sockets one split had one after another, or of several splits. */
     public CaptureStats plus(CaptureStats o) {
         return new CaptureStats(kernelPackets + o.kernelPackets, kernelDrops + o.kernelDrops,
                 kernelFreezes + o.kernelFreezes, framesRead + o.framesRead, bytesRead + o.bytesRead,
-                reopens + o.reopens, recoveryMillis + o.recoveryMillis, reopenDrops + o.reopenDrops);
+                reopens + o.reopens, recoveryMillis + o.recoveryMillis, reopenDrops + o.reopenDrops,
+                filtered + o.filtered);
     }
 }

@@ -30,6 +30,7 @@ final class TaskMetrics implements AutoCloseable {
             new String[] {"kernel-drops", "Frames the kernel dropped because the ring was full."},
             new String[] {"kernel-drops-backpressure", "Of those, drops while the worker held the task back."},
             new String[] {"kernel-drops-ring-full", "Of those, drops while the task was draining as fast as it could."},
+            new String[] {"kernel-frames-filtered", "Frames an afxdp: task's user-space filter (capture.filter) rejected; part of kernel-frames-seen, not dropped."},
             new String[] {"kernel-freezes", "Times the kernel froze the ring's queue for lack of a free block."},
             new String[] {"backpressured", "1 while the task holds its ring back because too much is unacknowledged, else 0."},
             new String[] {"backpressure-saturations", "Times the task crossed its high-water mark."},
@@ -57,6 +58,7 @@ final class TaskMetrics implements AutoCloseable {
         m.gauge("kernel-drops", () -> accounting.snapshot().kernelDrops());
         m.gauge("kernel-drops-backpressure", () -> accounting.snapshot().droppedBackpressure());
         m.gauge("kernel-drops-ring-full", () -> accounting.snapshot().droppedRingFull());
+        m.gauge("kernel-frames-filtered", () -> accounting.snapshot().filtered());
         m.gauge("kernel-freezes", () -> accounting.snapshot().freezes());
         m.gauge("backpressured", () -> accounting.snapshot().backpressured() ? 1 : 0);
         m.gauge("backpressure-saturations", () -> accounting.snapshot().saturations());

@@ -17,11 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
  *       is what waits in the on-disk spool and {@code recovered} what an earlier run left there
  *       (both 0 without a spool)</li>
  *   <li>while running: {@code kernelSeen = read + droppedRingFull + droppedBackpressure +
- *       droppedSpoolFull + inRing},
+ *       droppedSpoolFull + filtered + inRing},
  *       where {@code inRing} is what the kernel queued that capstream has not read yet (a gauge,
  *       never a drop; within a ring block's worth, as the kernel's counters are read once per block)</li>
- *   <li>once {@link #markStopped() stopped}: {@code kernelSeen = read + dropped()}, what was still in
- *       the ring having become {@code droppedUnread}</li>
+ *   <li>once {@link #markStopped() stopped}: {@code kernelSeen = read + dropped() + filtered}, what
+ *       was still in the ring having become {@code droppedUnread}</li>
+ *   <li>{@code filtered} is what a user-space filter stage rejected (AF_XDP); a filter the kernel
+ *       runs (AF_PACKET) rejects frames before they are counted, so there it is 0</li>
  *   <li>what the interface received = {@code kernelSeen + droppedReopen} (frames that arrived while
  *       the split had no socket; the interface's count, not a socket's)</li>
  * </ul>
@@ -119,7 +121,7 @@ public final class SplitAccounting {
         }
         CaptureStats k = kernel;
         droppedUnread = Math.max(0, k.kernelPackets() - k.kernelDrops() - (long) READ.getAcquire(this)
-                - droppedSpoolFull);
+                - droppedSpoolFull - k.filtered());
         stopped = true;
     }
 
@@ -158,10 +160,10 @@ public final class SplitAccounting {
         CaptureStats k = kernel;
         long bp = Math.min(droppedBackpressure, k.kernelDrops());
         long unreadAtStop = done ? droppedUnread : 0;
-        long inRing = done ? 0 : Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full);
+        long inRing = done ? 0 : Math.max(0, k.kernelPackets() - k.kernelDrops() - r - full - k.filtered());
         return new Snapshot(split, k.kernelPackets(), r, (long) READ_BYTES.getAcquire(this), d, deliveredBytes.sum(), f,
                 r + rec - d - f - sp, k.kernelDrops() - bp, bp, k.kernelFreezes(), inRing, unreadAtStop,
-                k.reopenDrops(), lastFailure, backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full);
+                k.reopenDrops(), lastFailure, backpressured, pollTimeoutMillis, saturations, k.reopens(), sp, rec, full, k.filtered());
     }
 
     /**
@@ -189,12 +191,14 @@ public final class SplitAccounting {
      * @param recovered frames an earlier run left in the spool, found at start
      * @param droppedSpoolFull frames read off the ring that the spool had no room for (its byte
      *     limit, or the disk full); not part of {@code read}
+     * @param filtered frames the reader's user-space filter rejected (AF_XDP's filter stage), released
+     *     at once; part of {@code kernelSeen}, not a drop
      */
     public record Snapshot(String split, long kernelSeen, long read, long readBytes, long delivered,
             long deliveredBytes, long failed, long inFlight, long droppedRingFull, long droppedBackpressure,
             long freezes, long inRing, long droppedUnread, long droppedReopen, String lastFailure,
             boolean backpressured, long pollTimeoutMillis, long saturations, long reopens, long spooled,
-            long recovered, long droppedSpoolFull) {
+            long recovered, long droppedSpoolFull, long filtered) {
 
         /** What the kernel saw for the socket and capstream did not read: {@code kernelSeen - read} at stop. */
         public long dropped() {
@@ -215,18 +219,19 @@ public final class SplitAccounting {
                     lastFailure != null ? lastFailure : o.lastFailure, backpressured || o.backpressured,
                     Math.max(pollTimeoutMillis, o.pollTimeoutMillis), saturations + o.saturations,
                     reopens + o.reopens, spooled + o.spooled, recovered + o.recovered,
-                    droppedSpoolFull + o.droppedSpoolFull);
+                    droppedSpoolFull + o.droppedSpoolFull, filtered + o.filtered);
         }
 
         public static Snapshot empty(String split) {
-            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0);
+            return new Snapshot(split, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, false, 0, 0, 0, 0, 0, 0, 0);
         }
 
         /**
          * The {@code key=value} form used by the summary and stats lines. {@code captured} is what
          * capstream read off the ring; {@code dropped} is what the kernel saw for the socket but
          * capstream never read, by reason; {@code dropped_reopen} is the interface's count of frames
-         * that arrived with no socket open, outside {@code kernel_seen}; {@code in_ring} and
+         * that arrived with no socket open, outside {@code kernel_seen}; {@code filtered} is what a
+         * user-space filter rejected (inside {@code kernel_seen}, not a drop); {@code in_ring} and
          * {@code in_flight} are gauges.
          */
         public String toKeyValues() {
@@ -238,6 +243,7 @@ public final class SplitAccounting {
                     + " dropped_spool_full=" + droppedSpoolFull
                     + " dropped_unread=" + droppedUnread
                     + " dropped_reopen=" + droppedReopen
+                    + " filtered=" + filtered
                     + " failed=" + failed
                     + " in_flight=" + inFlight
                     + " spooled=" + spooled

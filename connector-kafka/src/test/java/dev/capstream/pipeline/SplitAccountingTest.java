@@ -44,6 +44,26 @@ class SplitAccountingTest {
     }
 
     @Test
+    void framesAUserSpaceFilterRejectedArePartOfKernelSeenNeitherInTheRingNorDropped() {
+        SplitAccounting a = new SplitAccounting("afxdp:eth1:0");
+        a.countRead(30, 3000);
+        // AF_XDP: 100 put on the RX ring + 2 dropped; the filter rejected 60, 30 were read, 10 wait in the ring
+        a.updateKernel(new CaptureStats(102, 2, 0, 30, 3000, 0, 0, 0, 60), false);
+        SplitAccounting.Snapshot s = a.snapshot();
+        assertThat(s.filtered()).isEqualTo(60);
+        assertThat(s.inRing()).isEqualTo(10);
+        assertThat(s.dropped()).isEqualTo(2);
+        assertThat(s.kernelSeen()).isEqualTo(s.read() + s.dropped() + s.filtered() + s.inRing());
+        assertThat(s.toKeyValues()).contains("filtered=60 ").contains("dropped=2 ").contains("in_ring=10 ");
+
+        a.markStopped();
+        SplitAccounting.Snapshot stopped = a.snapshot();
+        assertThat(stopped.droppedUnread()).isEqualTo(10);
+        assertThat(stopped.kernelSeen()).as("at stop").isEqualTo(stopped.read() + stopped.dropped() + stopped.filtered());
+        assertThat(stopped.plus(stopped).filtered()).isEqualTo(120);
+    }
+
+    @Test
     void whatTheRingHeldAtStopBecomesDroppedUnreadAndLaterKernelCountsAreNotTaken() {
         SplitAccounting a = new SplitAccounting("afpacket:eth0");
         a.countRead(90, 9000);

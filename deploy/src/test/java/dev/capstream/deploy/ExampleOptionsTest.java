@@ -53,7 +53,8 @@ class ExampleOptionsTest {
     @Test
     void containerArgumentsAreCaptureOptionsInTheBaseAndEveryOverlay() {
         List<Map<String, Object>> workloads = List.of(KubernetesManifestsTest.daemonSet(),
-                KubernetesManifestsTest.overlay("promisc"), KubernetesManifestsTest.overlay("rdma"));
+                KubernetesManifestsTest.overlay("promisc"), KubernetesManifestsTest.overlay("rdma"),
+                KubernetesManifestsTest.overlay("afxdp"));
         List<List<String>> argLists = new ArrayList<>();
         for (Map<String, Object> w : workloads) {
             argLists.add(args(KubernetesManifestsTest.capstreamContainer(KubernetesManifestsTest.podSpec(w))));
@@ -64,6 +65,15 @@ class ExampleOptionsTest {
             assertThat(args.getFirst()).isEqualTo("capture");
             CaptureOptions.parseCapture(args.subList(1, args.size()));
         }
+    }
+
+    @Test
+    void theAfXdpDropInsExecStartIsTheUnitsPlusAnAfXdpQueue() {
+        List<String> exec = SystemdUnitTest.afXdpDropIn().get("ExecStart");
+        assertThat(exec).as("reset, then the new command").hasSize(2).first().isEqualTo("");
+        assertThat(exec.get(1)).isEqualTo(SystemdUnitTest.single("ExecStart") + " --afxdp eth1:0");
+        List<String> args = Arrays.asList(exec.get(1).split(" "));
+        CaptureOptions.parseCapture(args.subList(2, args.size()));
     }
 
     @Test

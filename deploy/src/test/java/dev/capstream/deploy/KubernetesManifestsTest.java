@@ -127,6 +127,22 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void afXdpOverlayAddsTheQueueAndBpfNetAdminIpcLockOnHostNetworkOnly() {
+        Map<String, Object> pod = podSpec(overlay("afxdp"));
+        Map<String, Object> container = capstreamContainer(pod);
+        Map<String, Object> security = map(container, "securityContext");
+        assertThat(list(map(security, "capabilities"), "add")).containsExactly("NET_RAW", "BPF", "NET_ADMIN", "IPC_LOCK");
+        assertThat(list(map(security, "capabilities"), "drop")).containsExactly("ALL");
+        // root with four capabilities and no_new_privs: the image's java has only NET_RAW as a file capability
+        assertThat(security.get("allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(security.get("runAsUser")).isEqualTo(0);
+        assertThat(security).doesNotContainKey("privileged");
+        assertThat(pod.get("hostNetwork")).isEqualTo(true);
+        assertThat(list(container, "args")).containsSequence("--afxdp", "eth1:0");
+        assertThat(list(pod, "volumes")).as("no new volume").isEqualTo(list(podSpec(daemonSet()), "volumes"));
+    }
+
+    @Test
     void sidecarPodSharesTheAppsNetworkWithOnlyNetRaw() {
         Map<String, Object> spec = map(sidecarPod(), "spec");
         assertThat(spec).doesNotContainKey("hostNetwork");

@@ -49,7 +49,7 @@ class KubernetesSchemaIT {
         List<String> files = new ArrayList<>();
         files.add(DeployFiles.filteredKubernetes().resolve("daemonset.yaml").toString());
         files.add(DeployFiles.filteredKubernetes().resolve("sidecar-pod.yaml").toString());
-        for (String overlay : List.of("promisc", "rdma")) {
+        for (String overlay : List.of("promisc", "rdma", "afxdp")) {
             Path rendered = checker.resolve("overlay-" + overlay + ".yaml");
             Files.writeString(rendered, new Yaml().dump(KubernetesManifestsTest.overlay(overlay)));
             files.add(rendered.toString());
@@ -59,7 +59,7 @@ class KubernetesSchemaIT {
         assertThat(result.output()).contains("valid " + files.get(0) + " DaemonSet capstream")
                 .contains("valid " + files.get(1) + " Pod app-with-capstream")
                 .contains("DaemonSet capstream").doesNotContain("invalid");
-        assertThat(result.output().lines().filter(l -> l.startsWith("valid ")).count()).isGreaterThanOrEqualTo(7);
+        assertThat(result.output().lines().filter(l -> l.startsWith("valid ")).count()).isGreaterThanOrEqualTo(8);
     }
 
     @Test

@@ -60,6 +60,25 @@ class SystemdUnitIT {
     }
 
     @Test
+    void theUnitWithTheAfXdpDropInVerifiesAndHoldsTheAfXdpCapabilities(@TempDir Path dir) throws Exception {
+        Path unit = unitPointingAtTheDistribution(dir);
+        Path dropIns = Files.createDirectories(dir.resolve("capstream.service.d"));
+        Files.writeString(dropIns.resolve("afxdp.conf"), DeployFiles.read(SystemdUnitTest.AFXDP_DROP_IN)
+                .replace("ExecStart=/opt/capstream/bin/capstream ", "ExecStart=" + dist.launcher() + " "));
+        try (ChildProcess verify = ChildProcess.run(List.of("systemd-analyze", "verify", unit.toString()), Map.of(), 60)) {
+            assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+            assertThat(verify.stderr() + verify.stdout()).as("systemd-analyze verify output").doesNotContain("capstream");
+        }
+        try (ChildProcess security = ChildProcess.run(
+                List.of("systemd-analyze", "security", "--offline=yes", "--no-pager", unit.toString()), Map.of(), 60)) {
+            String out = security.stdout() + security.stderr();
+            // The drop-in was read: the merged unit may load BPF programs and configure the network
+            // (without the drop-in both lines start with a check mark).
+            assertThat(out).contains("\u2717 CapabilityBoundingSet=~CAP_BPF").contains("\u2717 CapabilityBoundingSet=~CAP_NET_ADMIN");
+        }
+    }
+
+    @Test
     void verifyWouldCatchAMissingLauncher(@TempDir Path dir) throws Exception {
         Path unit = dir.resolve("capstream.service");
         Files.writeString(unit, DeployFiles.read(SystemdUnitTest.UNIT));

@@ -12,11 +12,21 @@ import org.junit.jupiter.api.Test;
 class SystemdUnitTest {
 
     static final java.nio.file.Path UNIT = DeployFiles.moduleDir().resolve("systemd/capstream.service");
+    static final java.nio.file.Path AFXDP_DROP_IN = DeployFiles.moduleDir().resolve("systemd/capstream.service.d/afxdp.conf");
 
     /** Key to its values (a key may repeat), outside comments. */
     static Map<String, List<String>> directives() {
+        return directives(UNIT);
+    }
+
+    /** The AF_XDP drop-in's directives. */
+    static Map<String, List<String>> afXdpDropIn() {
+        return directives(AFXDP_DROP_IN);
+    }
+
+    static Map<String, List<String>> directives(java.nio.file.Path file) {
         Map<String, List<String>> d = new LinkedHashMap<>();
-        for (String line : DeployFiles.read(UNIT).lines().toList()) {
+        for (String line : DeployFiles.read(file).lines().toList()) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || l.startsWith("[")) {
                 continue;
@@ -40,6 +50,19 @@ class SystemdUnitTest {
         assertThat(single("CapabilityBoundingSet")).isEqualTo("CAP_NET_RAW");
         assertThat(single("NoNewPrivileges")).isEqualTo("yes");
         assertThat(directives()).doesNotContainKeys("User", "PrivateUsers");
+    }
+
+    @Test
+    void theAfXdpDropInAddsBpfNetAdminIpcLockTheAddressFamilyAndMemlockOnly() {
+        Map<String, List<String>> d = afXdpDropIn();
+        assertThat(d.get("AmbientCapabilities")).containsExactly("CAP_BPF CAP_NET_ADMIN CAP_IPC_LOCK");
+        assertThat(d.get("CapabilityBoundingSet")).containsExactly("CAP_BPF CAP_NET_ADMIN CAP_IPC_LOCK");
+        assertThat(d.get("RestrictAddressFamilies")).containsExactly("AF_XDP");
+        assertThat(d.get("LimitMEMLOCK")).containsExactly("infinity");
+        assertThat(d.keySet()).containsExactlyInAnyOrder("ExecStart", "AmbientCapabilities", "CapabilityBoundingSet",
+                "RestrictAddressFamilies", "LimitMEMLOCK");
+        // the unit's deny list must leave bpf(2) alone (it is in @privileged, which the unit does not deny)
+        assertThat(single("SystemCallFilter")).doesNotContain("@privileged").doesNotContain("bpf");
     }
 
     @Test

@@ -15,9 +15,10 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The libpcap calls capstream makes, bound by hand through the FFM API: only the filter compiler
- * ({@code pcap_compile} on a {@code pcap_open_dead} handle). Capture itself never goes through
- * libpcap. The library is Debian's {@code libpcap0.8} package ({@code libpcap.so.0.8}); without it
+ * The libpcap calls capstream makes, bound by hand through the FFM API: the filter compiler
+ * ({@code pcap_compile} on a {@code pcap_open_dead} handle) and, for readers whose kernel path has no
+ * socket filter (AF_XDP), libpcap's classic BPF interpreter {@code bpf_filter}. Capture itself never
+ * goes through libpcap. The library is Debian's {@code libpcap0.8} package ({@code libpcap.so.0.8}); without it
  * {@link #isAvailable()} is false and says what to install.
  */
 public final class LibPcap {
@@ -38,6 +39,7 @@ public final class LibPcap {
         static final MethodHandle pcap_geterr;
         static final MethodHandle pcap_freecode;
         static final MethodHandle pcap_close;
+        static final MethodHandle bpf_filter;
 
         static {
             SymbolLookup lookup = null;
@@ -51,7 +53,7 @@ public final class LibPcap {
                 }
             }
             Linker linker = Linker.nativeLinker();
-            MethodHandle open = null, compile = null, geterr = null, freecode = null, close = null;
+            MethodHandle open = null, compile = null, geterr = null, freecode = null, close = null, filter = null;
             String failure = null;
             if (lookup == null) {
                 failure = "libpcap is not installed (looked for " + tried + "): tcpdump filter expressions need it;"
@@ -66,6 +68,10 @@ public final class LibPcap {
                     geterr = linker.downcallHandle(find(lookup, "pcap_geterr"), FunctionDescriptor.of(ADDRESS, ADDRESS));
                     freecode = linker.downcallHandle(find(lookup, "pcap_freecode"), FunctionDescriptor.ofVoid(ADDRESS));
                     close = linker.downcallHandle(find(lookup, "pcap_close"), FunctionDescriptor.ofVoid(ADDRESS));
+                    // Called per frame: critical (no thread state transition; it neither blocks nor calls back).
+                    filter = linker.downcallHandle(find(lookup, "bpf_filter"),
+                            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT),
+                            Linker.Option.critical(false));
                 } catch (UnsatisfiedLinkError e) {
                     failure = "the installed libpcap is unusable: " + e.getMessage() + "; reinstall libpcap0.8";
                 }
@@ -76,6 +82,7 @@ public final class LibPcap {
             pcap_geterr = geterr;
             pcap_freecode = freecode;
             pcap_close = close;
+            bpf_filter = filter;
         }
 
         private static MemorySegment find(SymbolLookup lookup, String name) {
@@ -147,6 +154,41 @@ public final class LibPcap {
         } catch (Throwable t) {
             throw new IllegalStateException("pcap_compile downcall failed unexpectedly", t);
         }
+    }
+
+    /**
+     * Runs a classic BPF program over one frame with libpcap's interpreter ({@code bpf_filter}):
+     * the bytes the program accepts, 0 when it rejects the frame.
+     *
+     * @param program the instructions as {@code struct bpf_insn}s in native memory (see {@link #nativeProgram})
+     * @param frame the frame's captured bytes
+     * @param wireLength the frame's length on the wire
+     */
+    public static int bpfFilter(MemorySegment program, MemorySegment frame, int wireLength) {
+        try {
+            return (int) Bound.bpf_filter.invokeExact(program, frame, wireLength, (int) frame.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("bpf_filter downcall failed unexpectedly", t);
+        }
+    }
+
+    /** The instructions as an array of {@code struct bpf_insn} in {@code arena}, for {@link #bpfFilter}. */
+    public static MemorySegment nativeProgram(List<BpfInstruction> program, Arena arena) {
+        String reason = unavailableReason();
+        if (reason != null) {
+            throw new CaptureException("cannot run a filter in user space: " + reason);
+        }
+        long size = StructLayouts.SOCK_FILTER.byteSize();
+        MemorySegment insns = arena.allocate(size * program.size(), StructLayouts.SOCK_FILTER.byteAlignment());
+        for (int i = 0; i < program.size(); i++) {
+            BpfInstruction in = program.get(i);
+            long at = i * size;
+            StructLayouts.FILTER_CODE.set(insns, at, (short) in.code());
+            StructLayouts.FILTER_JT.set(insns, at, (byte) in.jt());
+            StructLayouts.FILTER_JF.set(insns, at, (byte) in.jf());
+            StructLayouts.FILTER_K.set(insns, at, in.k());
+        }
+        return insns;
     }
 
     private static List<BpfInstruction> instructions(MemorySegment program) {

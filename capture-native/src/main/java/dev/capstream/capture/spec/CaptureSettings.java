@@ -15,6 +15,7 @@ import dev.capstream.capture.rdma.RdmaConfig;
 import dev.capstream.capture.xdp.AfXdpOptions;
 import dev.capstream.capture.xdp.XdpAttachMode;
 import dev.capstream.capture.xdp.XdpBindMode;
+import dev.capstream.capture.xdp.XdpTimestamps;
 import dev.capstream.capture.spec.Setting.Importance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,18 +121,21 @@ public final class CaptureSettings {
             .build();
 
     public static final Setting<String> FILTER = Setting.builder(FAMILY, "filter", ValueType.STRING)
-            .shownDefault("none").label("EXPR").appliesTo(AFPACKET).section(CAPTURE)
+            .shownDefault("none").label("EXPR").appliesTo(AFPACKET, AFXDP).section(CAPTURE)
             .check(CaptureFilter::expression)
-            .doc("tcpdump filter expression (man pcap-filter), compiled by libpcap (libpcap0.8) and run in the kernel,"
-                    + " e.g. 'udp port 53': rejected frames never reach user space. The kernel has already removed the"
-                    + " outer VLAN tag when the filter runs. Use this or {filter.bpf}, not both.")
+            .doc("tcpdump filter expression (man pcap-filter), compiled by libpcap (libpcap0.8), e.g. 'udp port 53'."
+                    + " AF_PACKET runs it in the kernel (rejected frames never reach user space; the outer VLAN tag is"
+                    + " already removed); AF_XDP runs it in user space on each frame, as on the wire, and counts the"
+                    + " rejected frames as filtered. Use this or {filter.bpf}, not both.")
             .build();
 
     public static final Setting<String> FILTER_BPF = Setting.builder(FAMILY, "filter.bpf", ValueType.STRING)
-            .shownDefault("none").label("PROGRAM").appliesTo(AFPACKET).section(CAPTURE).importance(Importance.LOW)
+            .shownDefault("none").label("PROGRAM").appliesTo(AFPACKET, AFXDP).section(CAPTURE)
+            .importance(Importance.LOW)
             .check(CaptureFilter::program)
             .doc("Raw classic BPF program in 'tcpdump -ddd' form, commas or newlines between instructions"
-                    + " (e.g. '1,6 0 0 65535'), run in the kernel; needs no libpcap.")
+                    + " (e.g. '1,6 0 0 65535'), run in the kernel for AF_PACKET (needs no libpcap), in user space by"
+                    + " libpcap's interpreter for AF_XDP.")
             .build();
 
     public static final Setting<Integer> SNAPLEN = Setting.builder(FAMILY, "snaplen", ValueType.INT)
@@ -256,6 +260,17 @@ public final class CaptureSettings {
                     + " 0 hands frames over at once, with a wakeup every few frames.")
             .build();
 
+    public static final Setting<String> AFXDP_TIMESTAMPS = Setting.builder(FAMILY, "afxdp.timestamps",
+                    ValueType.word("auto", "hardware", "system"))
+            .defaultValue("auto").label("SOURCE").appliesTo(AFXDP).section(AFXDP_SECTION).importance(Importance.LOW)
+            .check(CaptureSettings::xdpTimestamps)
+            .doc("hardware (the driver's RX timestamp through XDP metadata: a device-bound program calls the"
+                    + " bpf_xdp_metadata_rx_timestamp kfunc; opening fails where the kernel or driver has none), system"
+                    + " (the system clock per batch), or auto (hardware where the kernel has the kfunc and the NIC stamps"
+                    + " received frames now, else system, said once in the log). Frames the driver did not stamp get the"
+                    + " system clock; every record says which it has.")
+            .build();
+
     private CaptureSettings() {}
 
     /** Every capture setting, in declaration order. */
@@ -280,11 +295,7 @@ public final class CaptureSettings {
 
     /** As {@link #afPacketOptions(SettingValues)} with this ring (a host may size it itself). */
     public static AfPacketOptions afPacketOptions(SettingValues v, RingConfig ring) {
-        if (v.get(FILTER) != null && v.get(FILTER_BPF) != null) {
-            throw v.problem("both given: use one", FILTER, FILTER_BPF);
-        }
-        CaptureFilter filter = v.get(FILTER) != null ? CaptureFilter.expression(v.get(FILTER))
-                : v.get(FILTER_BPF) != null ? CaptureFilter.program(v.get(FILTER_BPF)) : CaptureFilter.NONE;
+        CaptureFilter filter = filter(v);
         Integer group = v.get(FANOUT_GROUP);
         try {
             return AfPacketOptions.defaults()
@@ -320,7 +331,21 @@ public final class CaptureSettings {
     public static AfXdpOptions afXdpOptions(SettingValues v) {
         return AfXdpOptions.defaults().withRingSize(v.get(AFXDP_RING_SIZE)).withFrameSize(v.get(AFXDP_FRAME_SIZE))
                 .withBindMode(bindMode(v.get(AFXDP_BIND_MODE))).withAttachMode(attachMode(v.get(AFXDP_ATTACH_MODE)))
-                .withNeedWakeup(v.get(AFXDP_NEED_WAKEUP)).withBatchWaitMicros(micros(v.get(AFXDP_BATCH_WAIT)));
+                .withNeedWakeup(v.get(AFXDP_NEED_WAKEUP)).withBatchWaitMicros(micros(v.get(AFXDP_BATCH_WAIT)))
+                .withFilter(filter(v)).withTimestamps(xdpTimestamps(v.get(AFXDP_TIMESTAMPS)));
+    }
+
+    /** The one filter of every split kind that has one. */
+    private static CaptureFilter filter(SettingValues v) {
+        if (v.get(FILTER) != null && v.get(FILTER_BPF) != null) {
+            throw v.problem("both given: use one", FILTER, FILTER_BPF);
+        }
+        return v.get(FILTER) != null ? CaptureFilter.expression(v.get(FILTER))
+                : v.get(FILTER_BPF) != null ? CaptureFilter.program(v.get(FILTER_BPF)) : CaptureFilter.NONE;
+    }
+
+    private static XdpTimestamps xdpTimestamps(String word) {
+        return XdpTimestamps.valueOf(word.toUpperCase(java.util.Locale.ROOT));
     }
 
     private static XdpBindMode bindMode(String word) {

@@ -1,5 +1,7 @@
 package dev.capstream.capture.xdp;
 
+import dev.capstream.capture.afpacket.CaptureFilter;
+
 import java.util.Objects;
 
 /**
@@ -16,9 +18,14 @@ import java.util.Objects;
  * @param batchWaitMicros how long a poll that found fewer than {@code batchSize} frames may wait for
  *     more (never longer than the batch takes to fill at the current rate); 0 hands frames over at
  *     once, for the lowest latency at the cost of a wakeup every few frames
+ * @param filter the classic filter stage, run in user space on each frame (XDP hands over every frame
+ *     of the queue); rejected frames go straight back to the fill ring and are counted as filtered
+ * @param timestamps where frame timestamps come from: the driver's RX timestamp through XDP metadata,
+ *     or the system clock
  */
 public record AfXdpOptions(int ringSize, int frameSize, XdpBindMode bindMode, XdpAttachMode attachMode,
-                           boolean needWakeup, int batchSize, int batchWaitMicros) {
+                           boolean needWakeup, int batchSize, int batchWaitMicros, CaptureFilter filter,
+                           XdpTimestamps timestamps) {
 
     public static final int DEFAULT_RING_SIZE = 4096;
     public static final int DEFAULT_FRAME_SIZE = 2048;
@@ -32,6 +39,8 @@ public record AfXdpOptions(int ringSize, int frameSize, XdpBindMode bindMode, Xd
     public AfXdpOptions {
         Objects.requireNonNull(bindMode, "bindMode");
         Objects.requireNonNull(attachMode, "attachMode");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(timestamps, "timestamps");
         if (ringSize < 64 || ringSize > 65536 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("AF_XDP ring size " + ringSize + " must be a power of two from 64 to 65536");
         }
@@ -48,39 +57,53 @@ public record AfXdpOptions(int ringSize, int frameSize, XdpBindMode bindMode, Xd
         }
     }
 
-    /** 4096-entry rings, 2 KiB frames, copy or zero-copy and native or generic as the driver allows, need-wakeup on. */
+    /**
+     * 4096-entry rings, 2 KiB frames, copy or zero-copy and native or generic as the driver allows,
+     * need-wakeup on, no filter, driver timestamps where there are any.
+     */
     public static AfXdpOptions defaults() {
         return new AfXdpOptions(DEFAULT_RING_SIZE, DEFAULT_FRAME_SIZE, XdpBindMode.AUTO, XdpAttachMode.AUTO, true,
-                DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT_MICROS);
+                DEFAULT_BATCH_SIZE, DEFAULT_BATCH_WAIT_MICROS, CaptureFilter.NONE, XdpTimestamps.AUTO);
     }
 
     /** The ring size, with a batch of a quarter of it. */
     public AfXdpOptions withRingSize(int size) {
-        return new AfXdpOptions(size, frameSize, bindMode, attachMode, needWakeup, size / RING_PER_BATCH, batchWaitMicros);
+        return new AfXdpOptions(size, frameSize, bindMode, attachMode, needWakeup, size / RING_PER_BATCH, batchWaitMicros,
+                filter, timestamps);
     }
 
     public AfXdpOptions withFrameSize(int size) {
-        return new AfXdpOptions(ringSize, size, bindMode, attachMode, needWakeup, batchSize, batchWaitMicros);
+        return new AfXdpOptions(ringSize, size, bindMode, attachMode, needWakeup, batchSize, batchWaitMicros, filter, timestamps);
     }
 
     public AfXdpOptions withBindMode(XdpBindMode mode) {
-        return new AfXdpOptions(ringSize, frameSize, mode, attachMode, needWakeup, batchSize, batchWaitMicros);
+        return new AfXdpOptions(ringSize, frameSize, mode, attachMode, needWakeup, batchSize, batchWaitMicros, filter, timestamps);
     }
 
     public AfXdpOptions withAttachMode(XdpAttachMode mode) {
-        return new AfXdpOptions(ringSize, frameSize, bindMode, mode, needWakeup, batchSize, batchWaitMicros);
+        return new AfXdpOptions(ringSize, frameSize, bindMode, mode, needWakeup, batchSize, batchWaitMicros, filter, timestamps);
     }
 
     public AfXdpOptions withNeedWakeup(boolean on) {
-        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, on, batchSize, batchWaitMicros);
+        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, on, batchSize, batchWaitMicros, filter, timestamps);
     }
 
     public AfXdpOptions withBatchSize(int size) {
-        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, size, batchWaitMicros);
+        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, size, batchWaitMicros, filter, timestamps);
     }
 
     public AfXdpOptions withBatchWaitMicros(int micros) {
-        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, batchSize, micros);
+        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, batchSize, micros, filter, timestamps);
+    }
+
+    public AfXdpOptions withFilter(CaptureFilter f) {
+        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, batchSize, batchWaitMicros, f,
+                timestamps);
+    }
+
+    public AfXdpOptions withTimestamps(XdpTimestamps source) {
+        return new AfXdpOptions(ringSize, frameSize, bindMode, attachMode, needWakeup, batchSize, batchWaitMicros, filter,
+                source);
     }
 
     /** Bytes of UMEM one reader maps and pins. */
@@ -91,6 +114,8 @@ public record AfXdpOptions(int ringSize, int frameSize, XdpBindMode bindMode, Xd
     /** E.g. "4096 x 2048 B UMEM, bind auto, attach auto, need-wakeup", for logs. */
     public String describe() {
         return ringSize + " x " + frameSize + " B UMEM, bind " + bindMode.name().toLowerCase(java.util.Locale.ROOT)
-                + ", attach " + attachMode.name().toLowerCase(java.util.Locale.ROOT) + (needWakeup ? ", need-wakeup" : "");
+                + ", attach " + attachMode.name().toLowerCase(java.util.Locale.ROOT) + (needWakeup ? ", need-wakeup" : "")
+                + (filter instanceof CaptureFilter.None ? "" : ", user-space filter")
+                + ", timestamps " + timestamps.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -53,6 +53,8 @@ final class AfXdpReader implements SplitReader {
     private final String where;
 
     private final long batchWaitNanos;
+    /** Null without a filter: the unfiltered path pays one null check per batch. */
+    private final UserSpaceFilter filter;
 
     // Owned by the polling thread.
     private long lastTakeNanos;
@@ -63,6 +65,7 @@ final class AfXdpReader implements SplitReader {
     private volatile boolean closed;
     private volatile long framesRead;
     private volatile long bytesRead;
+    private volatile long framesFiltered;
 
     private final Object statsLock = new Object();
     private final MemorySegment statsBuffer = Arena.ofAuto().allocate(XdpLayouts.XDP_STATISTICS);
@@ -77,10 +80,12 @@ final class AfXdpReader implements SplitReader {
         this.program = program;
         this.socket = socket;
         this.where = iface.name() + " queue " + address.queue();
-        this.cursor = new DescriptorCursor(socket.umem, options.batchSize(), iface.index(), iface.mac());
+        this.cursor = new DescriptorCursor(socket.umem, options.batchSize(), iface.index(), iface.mac(),
+                program.rxTimestamps());
         this.chunkMask = ~((long) options.frameSize() - 1);
         this.fillProducer = options.ringSize();
         this.batchWaitNanos = TimeUnit.MICROSECONDS.toNanos(options.batchWaitMicros());
+        this.filter = UserSpaceFilter.of(options.filter(), options.frameSize());
         // Not in the socket's arena: a poll(2) blocked on it must not keep close() from unmapping.
         this.pollfd = Arena.ofAuto().allocate(StructLayouts.POLLFD);
         StructLayouts.POLLFD_FD.set(pollfd, 0L, socket.fd);
@@ -90,14 +95,15 @@ final class AfXdpReader implements SplitReader {
     static AfXdpReader open(SplitAddress.AfXdp address, AfXdpOptions options) {
         XdpInterface iface = XdpInterface.of(address.interfaceName());
         iface.requireQueue(address.queue());
-        XdpPrograms.Attached program = XdpPrograms.acquire(iface.name(), iface.index(), iface.rxQueues(), options.attachMode());
+        XdpPrograms.Attached program = XdpPrograms.acquire(iface.name(), iface.index(), iface.rxQueues(), options.attachMode(),
+                options.timestamps());
         XskSocket socket = null;
         try {
             socket = XskSocket.open(iface.name(), iface.index(), address.queue(), options);
             // After bind: the kernel accepts an unbound socket into the map, and then redirects to nothing.
             Bpf.updateXskMap(program.mapFd(), address.queue(), socket.fd, iface.name());
-            LOG.info("opened {}: {} XDP, {} mode, {}", address, program.mode() == XdpAttachMode.NATIVE ? "native" : "generic",
-                    socket.zeroCopy ? "zero-copy" : "copy", options.describe());
+            LOG.info("opened {}: {} XDP, {} mode, {}{}", address, program.mode() == XdpAttachMode.NATIVE ? "native" : "generic",
+                    socket.zeroCopy ? "zero-copy" : "copy", options.describe(), program.rxTimestamps() ? ", RX metadata" : "");
             return new AfXdpReader(address, iface, program, socket, options);
         } catch (NativeCallException e) {
             closeAfterFailure(socket, program, iface, e);
@@ -122,6 +128,11 @@ final class AfXdpReader implements SplitReader {
     /** Whether the kernel runs this socket zero-copy. */
     boolean zeroCopy() {
         return socket.zeroCopy;
+    }
+
+    /** Whether frames come with the driver's RX timestamp through XDP metadata. */
+    boolean rxTimestamps() {
+        return program.rxTimestamps();
     }
 
     /** How the program was attached (NATIVE or SKB). */
@@ -223,7 +234,10 @@ final class AfXdpReader implements SplitReader {
         }
     }
 
-    /** Copies {@code n} descriptors out and gives their RX slots back at once. */
+    /**
+     * Copies {@code n} descriptors out and gives their RX slots back at once; null when the filter
+     * rejected every one of them.
+     */
     private FrameCursor take(int n) {
         MemorySegment ring = socket.rx.memory();
         long desc = socket.rx.desc;
@@ -239,9 +253,49 @@ final class AfXdpReader implements SplitReader {
         rxConsumer = c + n;
         socket.rx.publishConsumer(rxConsumer);
         lastTakeNanos = System.nanoTime();
+        if (cursor.stamps != null) {
+            cursor.takeStamps(n);
+        }
+        if (filter != null && (n = filter(n)) == 0) {
+            return null;
+        }
         cursor.reset(n, epochNanos());
         holding = true;
         return cursor;
+    }
+
+    /**
+     * Runs the filter over the batch's frames: the accepted ones move up in the cursor, the rejected
+     * ones' chunks go straight back to the fill ring and are counted. Returns how many were accepted.
+     */
+    private int filter(int n) {
+        long[] addrs = cursor.addrs;
+        int[] lengths = cursor.lengths;
+        long[] stamps = cursor.stamps;
+        MemorySegment ring = socket.fill.memory();
+        long desc = socket.fill.desc;
+        int mask = socket.fill.mask;
+        int p = fillProducer;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (filter.accepts(socket.umem, addrs[i], lengths[i])) {
+                addrs[kept] = addrs[i];
+                lengths[kept] = lengths[i];
+                if (stamps != null) {
+                    stamps[kept] = stamps[i];
+                }
+                kept++;
+            } else {
+                ring.set(JAVA_LONG, desc + (long) (p++ & mask) * 8, addrs[i] & chunkMask);
+            }
+        }
+        if (kept < n) {
+            fillProducer = p;
+            socket.fill.publishProducer(p);
+            framesFiltered = framesFiltered + (n - kept);
+            wakeFillIfNeeded();
+        }
+        return kept;
     }
 
     private static long epochNanos() {
@@ -272,6 +326,10 @@ final class AfXdpReader implements SplitReader {
         holding = false;
         framesRead = framesRead + n;
         bytesRead = bytesRead + bytes;
+        wakeFillIfNeeded();
+    }
+
+    private void wakeFillIfNeeded() {
         if (socket.fill.needsWakeup()) {
             StructLayouts.POLLFD_REVENTS.set(pollfd, 0L, (short) 0);
             Libc.poll(pollfd, 1, 0, where);
@@ -284,7 +342,7 @@ final class AfXdpReader implements SplitReader {
             if (!socketClosed) {
                 readKernelStats();
             }
-            return kernel.toCaptureStats(framesRead, bytesRead);
+            return kernel.toCaptureStats(framesRead, bytesRead, framesFiltered);
         }
     }
 

@@ -58,6 +58,14 @@ final class Bpf {
      * exception's hint carries the verifier's log.
      */
     static int loadXdpProgram(MemorySegment instructions, String name, String context) {
+        return loadXdpProgram(instructions, name, 0, 0, context);
+    }
+
+    /**
+     * As {@link #loadXdpProgram(MemorySegment, String, String)} with {@code prog_flags}, and bound to
+     * the device {@code ifindex} when it is not 0 (with BPF_F_XDP_DEV_BOUND_ONLY: metadata kfuncs).
+     */
+    static int loadXdpProgram(MemorySegment instructions, String name, int flags, int ifindex, String context) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment license = arena.allocateFrom("GPL");
             MemorySegment log = arena.allocate(LOG_BYTES);
@@ -70,6 +78,8 @@ final class Bpf {
             XdpLayouts.PROG_LOG_SIZE.set(attr, 0L, LOG_BYTES);
             XdpLayouts.PROG_LOG_BUF.set(attr, 0L, log.address());
             XdpLayouts.PROG_EXPECTED_ATTACH_TYPE.set(attr, 0L, BPF_XDP);
+            XdpLayouts.PROG_FLAGS.set(attr, 0L, flags);
+            XdpLayouts.PROG_IFINDEX.set(attr, 0L, ifindex);
             setName(attr, XdpLayouts.offsetOf(XdpLayouts.ATTR_PROG_LOAD, "prog_name"), name);
             try {
                 return Libc.bpf(BPF_PROG_LOAD, "BPF_PROG_LOAD", attr, context);

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
@@ -30,11 +31,16 @@ final class DescriptorCursor implements FrameCursor {
     private final short macLow;
     final long[] addrs;
     final int[] lengths;
+    /**
+     * The driver's RX timestamp of each frame (0: none), from the XDP metadata in front of it; null
+     * when the program puts none there.
+     */
+    final long[] stamps;
     private int count;
     private int index = -1;
     private long timestamp;
 
-    DescriptorCursor(MemorySegment umem, int capacity, int interfaceIndex, byte[] mac) {
+    DescriptorCursor(MemorySegment umem, int capacity, int interfaceIndex, byte[] mac, boolean rxMetadata) {
         this.umem = umem;
         this.interfaceIndex = interfaceIndex;
         MemorySegment m = MemorySegment.ofArray(java.util.Arrays.copyOf(mac, 6));
@@ -42,6 +48,26 @@ final class DescriptorCursor implements FrameCursor {
         this.macLow = m.get(JAVA_SHORT_UNALIGNED, 4);
         this.addrs = new long[capacity];
         this.lengths = new int[capacity];
+        this.stamps = rxMetadata ? new long[capacity] : null;
+    }
+
+    /**
+     * Reads the stamp the program put right in front of each of the first {@code n} frames, and
+     * clears it: the chunk comes back with its frame at the same place, and a frame the program
+     * could not stamp must not show the previous one's stamp. Returns how many were stamped.
+     */
+    int takeStamps(int n) {
+        int stamped = 0;
+        for (int i = 0; i < n; i++) {
+            long at = addrs[i] - RedirectProgram.METADATA_BYTES;
+            long stamp = umem.get(JAVA_LONG_UNALIGNED, at);
+            if (stamp != 0) {
+                umem.set(JAVA_LONG_UNALIGNED, at, 0L);
+                stamped++;
+            }
+            stamps[i] = stamp;
+        }
+        return stamped;
     }
 
     void reset(int frames, long timestampNanos) {
@@ -69,15 +95,24 @@ final class DescriptorCursor implements FrameCursor {
         return count;
     }
 
-    /** The system clock when the reader took the batch off the RX ring (one reading per batch). */
+    /**
+     * The driver's RX timestamp where the program delivered one, else the system clock when the
+     * reader took the batch off the RX ring (one reading per batch).
+     */
     @Override
     public long timestampNanos() {
+        if (stamps != null) {
+            long stamp = stamps[index];
+            if (stamp != 0) {
+                return stamp;
+            }
+        }
         return timestamp;
     }
 
     @Override
     public TimestampSource timestampSource() {
-        return TimestampSource.USER_SPACE;
+        return stamps != null && stamps[index] != 0 ? TimestampSource.HARDWARE : TimestampSource.USER_SPACE;
     }
 
     @Override

@@ -48,6 +48,15 @@ final class XdpConstants {
     static final int BPF_XDP = 37;
     static final int BPF_PSEUDO_MAP_FD = 1;
     static final int BPF_FUNC_REDIRECT_MAP = 51;
+    static final int BPF_FUNC_XDP_ADJUST_META = 54;
+    /** bpf_insn.src_reg of a call to a kfunc; imm is the function's BTF id (in vmlinux when off is 0). */
+    static final int BPF_PSEUDO_KFUNC_CALL = 2;
+    /**
+     * prog_flags: the program is bound to the device {@code prog_ifindex} names, so the kernel can
+     * swap in that driver's XDP metadata kfuncs (kernel 6.3+; newer than the 6.1 UAPI headers the
+     * layout probe compiles against, so checked against include/uapi/linux/bpf.h by hand: 1U << 6).
+     */
+    static final int BPF_F_XDP_DEV_BOUND_ONLY = 1 << 6;
     static final int BPF_ANY = 0;
 
     static final int XDP_PASS = 2;

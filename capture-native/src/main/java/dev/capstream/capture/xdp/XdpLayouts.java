@@ -171,6 +171,8 @@ final class XdpLayouts {
     static final VarHandle PROG_LOG_SIZE = handle(ATTR_PROG_LOAD, "log_size");
     static final VarHandle PROG_LOG_BUF = handle(ATTR_PROG_LOAD, "log_buf");
     static final VarHandle PROG_EXPECTED_ATTACH_TYPE = handle(ATTR_PROG_LOAD, "expected_attach_type");
+    static final VarHandle PROG_FLAGS = handle(ATTR_PROG_LOAD, "prog_flags");
+    static final VarHandle PROG_IFINDEX = handle(ATTR_PROG_LOAD, "prog_ifindex");
 
     static final VarHandle LINK_PROG_FD = handle(ATTR_LINK_CREATE, "link_create.prog_fd");
     static final VarHandle LINK_TARGET_IFINDEX = handle(ATTR_LINK_CREATE, "link_create.target_ifindex");

@@ -20,7 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@code kernelFreezes} = {@code rx_fill_ring_empty_descs}: times the kernel found the fill
  *       ring empty, the AF_XDP counterpart of a frozen TPACKET_V3 queue.
  *   <li>{@code kernelPackets} = frames put on the RX ring + {@code kernelDrops}: everything the
- *       socket's queue saw, so kernel_seen = read + dropped + unread holds as for AF_PACKET.
+ *       socket's queue saw, so kernel_seen = read + dropped + filtered + unread.
+ *   <li>{@code filtered} = frames the user-space filter rejected, taken off the ring and released at
+ *       once (inside {@code kernelPackets}: the kernel queued them before the filter saw them).
  * </ul>
  */
 final class XdpStatistics {
@@ -54,8 +56,8 @@ final class XdpStatistics {
         return new Snapshot(rxDropped, rxInvalid, rxRingFull, fillEmpty, produced);
     }
 
-    CaptureStats toCaptureStats(long framesRead, long bytesRead) {
+    CaptureStats toCaptureStats(long framesRead, long bytesRead, long filtered) {
         long drops = rxDropped + rxRingFull;
-        return new CaptureStats(produced + drops, drops, fillEmpty, framesRead, bytesRead);
+        return new CaptureStats(produced + drops, drops, fillEmpty, framesRead, bytesRead, 0, 0, 0, filtered);
     }
 }

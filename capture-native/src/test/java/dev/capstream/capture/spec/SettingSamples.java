@@ -47,6 +47,7 @@ public final class SettingSamples {
         sample(CaptureSettings.AFXDP_ATTACH_MODE, "skb");
         sample(CaptureSettings.AFXDP_NEED_WAKEUP, false);
         sample(CaptureSettings.AFXDP_BATCH_WAIT, Duration.ofMillis(2));
+        sample(CaptureSettings.AFXDP_TIMESTAMPS, "system");
     }
 
     private SettingSamples() {}

@@ -51,6 +51,7 @@ class XdpLayoutsTest {
         assertThat(offsetOf(XdpLayouts.XDP_STATISTICS, "rx_fill_ring_empty_descs")).isEqualTo(32);
         assertThat(XdpLayouts.XDP_OPTIONS.byteSize()).isEqualTo(4);
         assertThat(offsetOf(XdpLayouts.XDP_MD, "rx_queue_index")).isEqualTo(16);
+        assertThat(offsetOf(XdpLayouts.XDP_MD, "data_meta")).isEqualTo(8);
         assertThat(XdpLayouts.XDP_MD.byteSize()).isEqualTo(24);
     }
 
@@ -67,6 +68,8 @@ class XdpLayoutsTest {
         assertThat(offsetOf(XdpLayouts.ATTR_PROG_LOAD, "log_buf")).isEqualTo(32);
         assertThat(offsetOf(XdpLayouts.ATTR_PROG_LOAD, "prog_name")).isEqualTo(48);
         assertThat(offsetOf(XdpLayouts.ATTR_PROG_LOAD, "expected_attach_type")).isEqualTo(68);
+        assertThat(offsetOf(XdpLayouts.ATTR_PROG_LOAD, "prog_flags")).isEqualTo(44);
+        assertThat(offsetOf(XdpLayouts.ATTR_PROG_LOAD, "prog_ifindex")).isEqualTo(64);
         assertThat(offsetOf(XdpLayouts.ATTR_LINK_CREATE, "link_create.attach_type")).isEqualTo(8);
         assertThat(offsetOf(XdpLayouts.ATTR_LINK_CREATE, "link_create.flags")).isEqualTo(12);
         assertThat(XdpLayouts.BPF_INSN.byteSize()).isEqualTo(8);
@@ -122,6 +125,8 @@ class XdpLayoutsTest {
         constants.put("BPF_XDP", (long) XdpConstants.BPF_XDP);
         constants.put("BPF_PSEUDO_MAP_FD", (long) XdpConstants.BPF_PSEUDO_MAP_FD);
         constants.put("BPF_FUNC_redirect_map", (long) XdpConstants.BPF_FUNC_REDIRECT_MAP);
+        constants.put("BPF_FUNC_xdp_adjust_meta", (long) XdpConstants.BPF_FUNC_XDP_ADJUST_META);
+        constants.put("BPF_PSEUDO_KFUNC_CALL", (long) XdpConstants.BPF_PSEUDO_KFUNC_CALL);
         constants.put("XDP_PASS", (long) XdpConstants.XDP_PASS);
         constants.put("XDP_FLAGS_SKB_MODE", (long) XdpConstants.XDP_FLAGS_SKB_MODE);
         constants.put("XDP_FLAGS_DRV_MODE", (long) XdpConstants.XDP_FLAGS_DRV_MODE);
@@ -131,6 +136,13 @@ class XdpLayoutsTest {
         constants.put("BPF_ALU64|BPF_MOV|BPF_K", (long) RedirectProgram.ALU64_MOV_K);
         constants.put("BPF_JMP|BPF_CALL", (long) RedirectProgram.JMP_CALL);
         constants.put("BPF_JMP|BPF_EXIT", (long) RedirectProgram.JMP_EXIT);
+        constants.put("BPF_ALU64|BPF_MOV|BPF_X", (long) RedirectProgram.ALU64_MOV_X);
+        constants.put("BPF_ALU64|BPF_ADD|BPF_K", (long) RedirectProgram.ALU64_ADD_K);
+        constants.put("BPF_ST|BPF_MEM|BPF_DW", (long) RedirectProgram.ST_MEM_DW);
+        constants.put("BPF_STX|BPF_MEM|BPF_DW", (long) RedirectProgram.STX_MEM_DW);
+        constants.put("BPF_LDX|BPF_MEM|BPF_DW", (long) RedirectProgram.LDX_MEM_DW);
+        constants.put("BPF_JMP|BPF_JNE|BPF_K", (long) RedirectProgram.JMP_JNE_K);
+        constants.put("BPF_JMP|BPF_JGT|BPF_X", (long) RedirectProgram.JMP_JGT_X);
         constants.forEach((name, value) -> assertThat(value).as(name).isEqualTo(c.get("const " + name)));
     }
 
@@ -166,7 +178,10 @@ class XdpLayoutsTest {
                 "XDP_OPTIONS_ZEROCOPY", "BPF_MAP_CREATE", "BPF_MAP_UPDATE_ELEM", "BPF_PROG_LOAD", "BPF_LINK_CREATE",
                 "BPF_MAP_TYPE_XSKMAP", "BPF_PROG_TYPE_XDP", "BPF_XDP", "BPF_PSEUDO_MAP_FD", "BPF_FUNC_redirect_map",
                 "XDP_PASS", "XDP_FLAGS_SKB_MODE", "XDP_FLAGS_DRV_MODE", "MAP_POPULATE", "BPF_LDX|BPF_MEM|BPF_W",
-                "BPF_LD|BPF_DW|BPF_IMM", "BPF_ALU64|BPF_MOV|BPF_K", "BPF_JMP|BPF_CALL", "BPF_JMP|BPF_EXIT")) {
+                "BPF_LD|BPF_DW|BPF_IMM", "BPF_ALU64|BPF_MOV|BPF_K", "BPF_JMP|BPF_CALL", "BPF_JMP|BPF_EXIT",
+                "BPF_FUNC_xdp_adjust_meta", "BPF_PSEUDO_KFUNC_CALL", "BPF_ALU64|BPF_MOV|BPF_X", "BPF_ALU64|BPF_ADD|BPF_K",
+                "BPF_ST|BPF_MEM|BPF_DW", "BPF_STX|BPF_MEM|BPF_DW", "BPF_LDX|BPF_MEM|BPF_DW", "BPF_JMP|BPF_JNE|BPF_K",
+                "BPF_JMP|BPF_JGT|BPF_X")) {
             src.append("printf(\"const ").append(k).append(" %lld\\n\", (long long)(").append(k).append("));\n");
         }
         src.append("return 0; }\n");

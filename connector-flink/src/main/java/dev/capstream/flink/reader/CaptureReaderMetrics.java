@@ -15,10 +15,11 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  * from Flink itself (every record is collected with its capture time); this adds
  * {@code numBytesIn} (captured bytes), the {@code pendingRecords}/{@code pendingBytes} gauges, and
  * per split, under {@code capstream.split.<id>}: {@code kernelPackets}, {@code kernelDrops},
- * {@code kernelFreezes}, {@code framesRead}.
+ * {@code kernelFreezes}, {@code framesRead}, {@code framesFiltered} (what an AF_XDP split's user-space
+ * filter rejected; part of {@code kernelPackets}, not a drop).
  *
  * <p>{@code pendingRecords} is an estimate: frames the kernel queued into the rings and has not
- * dropped, minus frames taken off the rings ({@code kernelPackets - kernelDrops - framesRead}, per
+ * dropped, minus frames taken off the rings ({@code kernelPackets - kernelDrops - framesRead - framesFiltered}, per
  * split), plus frames fetched but not yet emitted (waiting in the reader's element queue).
  * {@code pendingBytes} is that count times the mean captured frame size seen so far.
  *
@@ -57,6 +58,7 @@ final class CaptureReaderMetrics {
         g.gauge("kernelDrops", () -> stats.kernelDropsBefore + stats.current().kernelDrops());
         g.gauge("kernelFreezes", () -> stats.current().kernelFreezes());
         g.gauge("framesRead", () -> stats.current().framesRead());
+        g.gauge("framesFiltered", () -> stats.current().filtered());
     }
 
     void fetched(int frames, long bytes) {
@@ -74,7 +76,7 @@ final class CaptureReaderMetrics {
         long inRings = 0;
         for (SplitStats s : splits.values()) {
             CaptureStats c = s.current();
-            inRings += Math.max(0, c.kernelPackets() - c.kernelDrops() - c.framesRead());
+            inRings += Math.max(0, c.kernelPackets() - c.kernelDrops() - c.framesRead() - c.filtered());
         }
         return inRings + Math.max(0, fetchedFrames.get() - emittedFrames.get());
     }

@@ -114,6 +114,9 @@ public final class MetricsServer implements AutoCloseable {
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "reopen", s.droppedReopen());
             sample(out, "capstream_frames_dropped_total", s.split(), "reason", "spool_full", s.droppedSpoolFull());
         }
+        counter(out, "capstream_frames_filtered_total", "Frames a user-space filter stage rejected (AF_XDP; an AF_PACKET"
+                + " filter runs in the kernel, before frames are counted). Part of the kernel's count, not dropped.", snaps,
+                SplitAccounting.Snapshot::filtered);
         gauge(out, "capstream_frames_in_ring", "Frames the kernel queued that capstream has not read yet (0 once stopped).",
                 snaps, SplitAccounting.Snapshot::inRing);
         counter(out, "capstream_kernel_freezes_total", "Times the kernel froze the ring queue.", snaps,

@@ -76,12 +76,14 @@ class CaptureCliOptionsTest {
     void afXdpOptionsBecomeOneSplitPerQueueAndTheAfXdpOptions() {
         SettingValues v = parse("--topic", "t", "--afxdp", "eth0", "--afxdp", "eth0:1", "--afxdp-ring-size", "8192",
                 "--afxdp-frame-size", "4096", "--afxdp-bind-mode", "copy", "--afxdp-attach-mode", "skb",
-                "--no-afxdp-need-wakeup", "--afxdp-batch-wait", "2ms");
+                "--no-afxdp-need-wakeup", "--afxdp-batch-wait", "2ms", "--afxdp-timestamps", "system",
+                "--filter", "udp port 53");
         assertThat(CaptureSettings.splits(v)).containsExactly(
                 new SplitAddress.AfXdp("eth0", 0), new SplitAddress.AfXdp("eth0", 1));
         assertThat(CaptureSettings.readerOptions(v).afXdp()).isEqualTo(new dev.capstream.capture.xdp.AfXdpOptions(
                 8192, 4096, dev.capstream.capture.xdp.XdpBindMode.COPY, dev.capstream.capture.xdp.XdpAttachMode.SKB,
-                false, 2048, 2000));
+                false, 2048, 2000, new dev.capstream.capture.afpacket.CaptureFilter.Expression("udp port 53"),
+                dev.capstream.capture.xdp.XdpTimestamps.SYSTEM));
         assertThatThrownBy(() -> parse("--topic", "t", "--afxdp", "eth0", "--afxdp-ring-size", "1000"))
                 .hasMessageContaining("--afxdp-ring-size 1000").hasMessageContaining("power of two");
     }
