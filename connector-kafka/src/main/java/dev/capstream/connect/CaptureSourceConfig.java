@@ -181,9 +181,10 @@ public final class CaptureSourceConfig extends AbstractConfig {
         def.define(BATCH_LINGER_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "Batch mode: how long the first frame of a batch waits for company.",
                 GROUP_RECORDS, ++order, Width.SHORT, "Batch linger (ms)");
-        def.define(RECORD_KEY, Type.STRING, "flow", Validators.parsed(RecordKeying::parse), Importance.MEDIUM,
+        def.define(RECORD_KEY, Type.STRING, "", Validators.blankOr(RecordKeying::parse),
+                Importance.MEDIUM,
                 "Record key: flow (a symmetric hash of the frame's flow, so a flow stays in one partition; frame"
-                        + " mode only), split (the split id) or none.",
+                        + " mode only), split (the split id) or none. Empty: flow in frame mode, split in batch mode.",
                 GROUP_RECORDS, ++order, Width.SHORT, "Key", Validators.recommend("flow", "split", "none"));
         def.define(VALUE_FORMAT, Type.STRING, "struct", Validators.oneOf("struct", "bytes"), Importance.HIGH,
                 "struct: a Connect Struct mirroring the Avro schema, for any converter (JsonConverter, AvroConverter)."
@@ -290,7 +291,8 @@ public final class CaptureSourceConfig extends AbstractConfig {
     }
 
     RecordKeying keying() {
-        return RecordKeying.parse(getString(RECORD_KEY).strip());
+        String key = getString(RECORD_KEY).strip();
+        return key.isEmpty() ? RecordKeying.defaultFor(batched()) : RecordKeying.parse(key);
     }
 
     ValueFormat valueFormat() {

@@ -21,6 +21,14 @@ public enum RecordKeying {
     private static final int DLT_EN10MB = 1;
     private static final int DLT_RAW = 101;
 
+    /**
+     * The key when the user names none: a frame record is keyed by its flow, a batch record (many
+     * flows) by its split. One rule for the sidecar and the Connect task.
+     */
+    public static RecordKeying defaultFor(boolean batched) {
+        return batched ? SPLIT : FLOW;
+    }
+
     /** Parses the user's spelling; the message lists what is allowed. */
     public static RecordKeying parse(String text) {
         for (RecordKeying k : values()) {

@@ -3,6 +3,7 @@ package dev.capstream.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.capstream.pipeline.RecordKeying;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +91,17 @@ class CaptureSourceConfigTest {
     }
 
     @Test
+    void batchModeAloneIsValidAndKeysBySplitWhileFrameModeKeysByFlow() {
+        assertThat(errors(props("record.mode", "batch"))).isEmpty();
+        assertThat(CaptureSourceConfig.of(props("record.mode", "batch")).keying()).isEqualTo(RecordKeying.SPLIT);
+        assertThat(CaptureSourceConfig.of(props()).keying()).isEqualTo(RecordKeying.FLOW);
+        assertThat(CaptureSourceConfig.of(props("record.mode", "batch", "record.key", "none")).keying())
+                .isEqualTo(RecordKeying.NONE);
+    }
+
+    @Test
     void oneBadFieldDoesNotHideAnotherFieldsCrossFieldProblem() {
-        Map<String, List<String>> e = errors(props("capture.fanout.mode", "x", "record.mode", "batch"));
+        Map<String, List<String>> e = errors(props("capture.fanout.mode", "x", "record.mode", "batch", "record.key", "flow"));
         assertThat(e).containsKeys("capture.fanout.mode", "record.key");
     }
 

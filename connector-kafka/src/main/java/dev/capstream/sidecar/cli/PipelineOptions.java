@@ -124,7 +124,7 @@ final class PipelineOptions {
         };
         RecordKeying keying;
         try {
-            keying = key == null ? (mode.batched() ? RecordKeying.SPLIT : RecordKeying.FLOW) : RecordKeying.parse(key);
+            keying = key == null ? RecordKeying.defaultFor(mode.batched()) : RecordKeying.parse(key);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--key " + key + ": allowed values are flow, split, none");
         }
