@@ -2,6 +2,7 @@ package dev.capstream.flink.examples;
 
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.flink.source.CaptureSource;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,7 +23,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Flink's own {@code DataGeneratorSource} making byte records of the same size) into a discarding
  * sink, counting records in this JVM. Follows the capture harness's reader contract
  * (bench/capture-to-flink-reader.sh): prints {@code ready} once the job runs, and
- * {@code captured=N drops=-1 records_per_s=R} when stopped (SIGTERM) or after {@code --duration}.
+ * {@code captured=N drops=-1 records_per_s=R ... cpu_s_per_M=C} when stopped (SIGTERM) or after {@code --duration}.
  * <pre>
  * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--duration 60]
  * CaptureThroughputJob --datagen 134 --parallelism 1 --duration 10
@@ -65,7 +66,8 @@ public final class CaptureThroughputJob {
         // The sources open (and bind their rings) just after the job turns RUNNING.
         Thread.sleep(1500);
         long start = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> report(start)));
+        long cpuStart = processCpuNanos();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> report(start, cpuStart)));
         System.out.println("ready");
         System.out.flush();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -119,10 +121,23 @@ public final class CaptureThroughputJob {
         }
     }
 
-    private static void report(long start) {
+    /**
+     * The result line. {@code cpu_s_per_M} is the whole JVM's CPU per million records since
+     * {@code ready} (every thread, JIT and GC included, as the capture harness charges a reader):
+     * the live source can only take what the generator offers, so its cost per record is what
+     * compares with the DataGeneratorSource job's, which runs flat out.
+     */
+    private static void report(long start, long cpuStart) {
         long records = RECORDS.sum();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("captured=%d drops=-1 records_per_s=%.0f elapsed_s=%.1f%n", records, records / seconds, seconds);
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        System.out.printf("captured=%d drops=-1 records_per_s=%.0f elapsed_s=%.1f cpu_s=%.2f cpu_s_per_M=%.3f%n",
+                records, records / seconds, seconds, cpuSeconds, records == 0 ? 0.0 : cpuSeconds / (records / 1e6));
         System.out.flush();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
