@@ -2,8 +2,14 @@ package dev.capstream.flink.examples;
 
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.flink.source.CaptureSource;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.api.common.JobStatus;
@@ -22,7 +28,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Benchmark job, local MiniCluster only: the live capture source (or, as the framework's ceiling,
  * Flink's own {@code DataGeneratorSource} making byte records of the same size) into a discarding
  * sink, counting records in this JVM. Follows the capture harness's reader contract
- * (bench/capture-to-flink-reader.sh): prints {@code ready} once the job runs, and
+ * (bench/capture-to-flink-reader.sh): prints {@code ready} once the job runs and its capture sockets
+ * are bound, and
  * {@code captured=N drops=-1 records_per_s=R ... cpu_s_per_M=C} when stopped (SIGTERM) or after {@code --duration}.
  * <pre>
  * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--duration 60]
@@ -33,6 +40,9 @@ public final class CaptureThroughputJob {
 
     /** Records that reached the sink: the job runs in this JVM's MiniCluster, so a static counts them all. */
     static final LongAdder RECORDS = new LongAdder();
+
+    /** Set first thing on SIGTERM: the MiniCluster's own shutdown then ends the job, which is no failure. */
+    private static volatile boolean stopping;
 
     static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES) [--parallelism N]"
             + " [--duration SECONDS]";
@@ -63,18 +73,28 @@ public final class CaptureThroughputJob {
         }
         JobClient client = env.executeAsync("capstream benchmark");
         waitRunning(client);
-        // The sources open (and bind their rings) just after the job turns RUNNING.
-        Thread.sleep(1500);
+        if (job.has("datagen")) {
+            Thread.sleep(1500);
+        } else {
+            // The readers open their rings after the job turns RUNNING: "ready" waits for the sockets.
+            waitBound(client, job.list("interfaces"), parallelism);
+        }
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> report(start, cpuStart)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            report(start, cpuStart);
+        }));
         System.out.println("ready");
         System.out.flush();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
             Thread.sleep(100);
+            if (stopping) {
+                return;     // the hook reports and the JVM exits
+            }
             JobStatus status = client.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
+            if (status.isGloballyTerminalState() && !stopping) {
                 // A count of a job that died is no figure: say why, and exit non-zero after the report.
                 System.err.println("CaptureThroughputJob: the job ended early (" + status + "): " + failure(client));
                 System.exit(1);
@@ -127,6 +147,43 @@ public final class CaptureThroughputJob {
      * the live source can only take what the generator offers, so its cost per record is what
      * compares with the DataGeneratorSource job's, which runs flat out.
      */
+    /**
+     * Waits until this JVM holds {@code members} packet sockets bound to each interface (the
+     * kernel's {@code /proc/net/packet}, matched to this process's socket inodes), plus a moment
+     * for the fanout join that follows the bind: a frame sent before that is not captured.
+     */
+    private static void waitBound(JobClient client, String[] interfaces, int members) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String iface : interfaces) {
+            String ifindex = Files.readString(Path.of("/sys/class/net", iface, "ifindex")).strip();
+            while (boundSockets(ifindex) < members) {
+                if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
+                    throw new IllegalStateException("the capture source did not bind " + members + " socket(s) to "
+                            + iface + " within 60 s: " + client.getJobStatus().get() + ", " + failure(client));
+                }
+                Thread.sleep(20);
+            }
+        }
+        Thread.sleep(200);
+    }
+
+    private static long boundSockets(String ifindex) throws IOException {
+        Set<String> ours = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    ours.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // an fd closed while listed: not a capture socket
+                }
+            }
+        }
+        // columns: sk RefCnt Type Proto Iface R Rmem User Inode
+        return Files.readAllLines(Path.of("/proc/net/packet")).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                .filter(c -> c.length >= 9 && c[4].equals(ifindex) && ours.contains("socket:[" + c[8] + "]"))
+                .count();
+    }
+
     private static void report(long start, long cpuStart) {
         long records = RECORDS.sum();
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -68,6 +68,36 @@ class ExampleJobsIT {
     }
 
     @Test
+    void captureThroughputJobCountsEveryFrameOfALiveInterface() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        int frames = 500;
+        try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab);
+                JobJar job = JobJar.run(dir, CaptureThroughputJob.class,
+                        "--interfaces", lab.hostInterface(), "--duration", "6")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!job.stdout().startsWith("ready")) {
+                assertThat(job.alive()).as("the job runs; stderr:\n%s", job.stderr()).isTrue();
+                assertThat(System.nanoTime()).as("ready within 120 s; stderr:\n%s", job.stderr()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < frames; i++) {
+                injector.send(TestFrames.udp(64, i, i % 100));
+            }
+
+            assertThat(job.awaitExit(Duration.ofSeconds(60))).as("exit status; stderr:\n%s", job.stderr()).isZero();
+            assertThat(job.stdout()).containsPattern("(?m)^captured=" + frames + " drops=-1 .*cpu_s_per_M=");
+        }
+    }
+
+    @Test
+    void captureThroughputJobsCeilingCountsDataGeneratorRecords() throws Exception {
+        try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, "--datagen", "134", "--duration", "1")) {
+            assertThat(job.awaitExit(Duration.ofSeconds(120))).as("exit status; stderr:\n%s", job.stderr()).isZero();
+            assertThat(job.stdout()).containsPattern("(?m)^captured=[1-9]\\d* drops=-1 records_per_s=");
+        }
+    }
+
+    @Test
     void captureToKafkaJobWritesEveryFrameRegistryFramed() throws Exception {
         Path file = dir.resolve("frames.pcapng");
         List<byte[]> written = writeCapture(file, 250);
