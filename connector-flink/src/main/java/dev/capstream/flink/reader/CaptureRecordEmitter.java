@@ -7,10 +7,10 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
  * Emits each frame with its capture time as the event timestamp, and moves its split's position.
  * Per frame only field reads: the batch counts its frames and bytes once, when it is recycled.
  */
-final class CaptureRecordEmitter<T> implements RecordEmitter<FrameBatch<T>, T, CaptureSplitState> {
+final class CaptureRecordEmitter<T> implements RecordEmitter<FetchedFrames<T>, T, CaptureSplitState> {
 
     @Override
-    public void emitRecord(FrameBatch<T> frame, SourceOutput<T> output, CaptureSplitState state) {
+    public void emitRecord(FetchedFrames<T> frame, SourceOutput<T> output, CaptureSplitState state) {
         output.collect(frame.value(), frame.timestampMillis());
         state.emitted(frame.sequence(), frame.kernelDrops());
     }

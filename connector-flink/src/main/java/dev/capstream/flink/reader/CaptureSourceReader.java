@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The source reader of one subtask: each assigned split gets its own fetcher thread and capture
  * reader; {@link #pollNext} only drains what the fetchers queued, so it never blocks.
  */
-public final class CaptureSourceReader<T> extends SourceReaderBase<FrameBatch<T>, T, CaptureSplit, CaptureSplitState> {
+public final class CaptureSourceReader<T> extends SourceReaderBase<FetchedFrames<T>, T, CaptureSplit, CaptureSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSourceReader.class);
 

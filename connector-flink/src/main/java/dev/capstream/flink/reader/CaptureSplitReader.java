@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * bounded by the element queue's capacity times one block.
  */
 final class CaptureSplitReader<T>
-        implements org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FrameBatch<T>, CaptureSplit> {
+        implements org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FetchedFrames<T>, CaptureSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSplitReader.class);
 
@@ -37,8 +37,8 @@ final class CaptureSplitReader<T>
     private long nextSequence;
     private long framesToSkip;
     private volatile boolean wokenUp;
-    /** Emitted batches come back here from the task thread (see {@link FrameBatch#recycle()}). */
-    private final ArrayBlockingQueue<FrameBatch<T>> batches = new ArrayBlockingQueue<>(FrameBatch.POOL_SIZE);
+    /** Emitted batches come back here from the task thread (see {@link FetchedFrames#recycle()}). */
+    private final ArrayBlockingQueue<FetchedFrames<T>> batches = new ArrayBlockingQueue<>(FetchedFrames.POOL_SIZE);
 
     CaptureSplitReader(ReaderSettings settings, FrameConverter<T> converter, CaptureReaderMetrics metrics,
             String localHost) {
@@ -49,7 +49,7 @@ final class CaptureSplitReader<T>
     }
 
     @Override
-    public RecordsWithSplitIds<FrameBatch<T>> fetch() {
+    public RecordsWithSplitIds<FetchedFrames<T>> fetch() {
         if (reader == null || wokenUp) {
             wokenUp = false;
             return nothing();
@@ -58,10 +58,10 @@ final class CaptureSplitReader<T>
         if (block == null) {
             return reader.finished() ? finished() : nothing();
         }
-        FrameBatch<T> batch;
+        FetchedFrames<T> batch;
         try {
             long kernelDrops = metrics.kernelDrops(split.splitId());
-            batch = FrameBatch.take(batches, metrics, split.splitId(), nextSequence, kernelDrops, block.frameCount());
+            batch = FetchedFrames.take(batches, metrics, split.splitId(), nextSequence, kernelDrops, block.frameCount());
             while (block.next()) {
                 if (framesToSkip > 0) {
                     framesToSkip--;
@@ -120,11 +120,11 @@ final class CaptureSplitReader<T>
         }
     }
 
-    private RecordsWithSplitIds<FrameBatch<T>> nothing() {
+    private RecordsWithSplitIds<FetchedFrames<T>> nothing() {
         return new RecordsBySplits<>(Map.of(), Set.of());
     }
 
-    private RecordsWithSplitIds<FrameBatch<T>> finished() {
+    private RecordsWithSplitIds<FetchedFrames<T>> finished() {
         LOG.info("capture split {} reached its end after {} frames", split.splitId(), nextSequence);
         return new RecordsBySplits<>(Map.of(), Set.of(split.splitId()));
     }

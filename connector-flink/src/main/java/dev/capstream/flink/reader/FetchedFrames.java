@@ -16,12 +16,12 @@ import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
  * to its split reader's pool, where the fetcher takes it for the next block. The element queue
  * bounds how many are out at once, so the pool stays small.
  */
-final class FrameBatch<T> implements RecordsWithSplitIds<FrameBatch<T>> {
+final class FetchedFrames<T> implements RecordsWithSplitIds<FetchedFrames<T>> {
 
     /** Enough for the element queue's capacity (2 by default) plus one being filled and one being emitted. */
     static final int POOL_SIZE = 8;
 
-    private final ArrayBlockingQueue<FrameBatch<T>> pool;
+    private final ArrayBlockingQueue<FetchedFrames<T>> pool;
     private final CaptureReaderMetrics metrics;
     private Object[] values = new Object[0];
     private long[] timestampsMillis = new long[0];
@@ -34,17 +34,17 @@ final class FrameBatch<T> implements RecordsWithSplitIds<FrameBatch<T>> {
     private int cursor;
     private boolean splitReturned;
 
-    private FrameBatch(ArrayBlockingQueue<FrameBatch<T>> pool, CaptureReaderMetrics metrics) {
+    private FetchedFrames(ArrayBlockingQueue<FetchedFrames<T>> pool, CaptureReaderMetrics metrics) {
         this.pool = pool;
         this.metrics = metrics;
     }
 
     /** An empty batch for {@code capacity} frames of a split, from the pool when one is free. */
-    static <T> FrameBatch<T> take(ArrayBlockingQueue<FrameBatch<T>> pool, CaptureReaderMetrics metrics,
+    static <T> FetchedFrames<T> take(ArrayBlockingQueue<FetchedFrames<T>> pool, CaptureReaderMetrics metrics,
             String splitId, long firstSequence, long kernelDrops, int capacity) {
-        FrameBatch<T> batch = pool.poll();
+        FetchedFrames<T> batch = pool.poll();
         if (batch == null) {
-            batch = new FrameBatch<>(pool, metrics);
+            batch = new FetchedFrames<>(pool, metrics);
         }
         batch.reset(splitId, firstSequence, kernelDrops, capacity);
         return batch;
@@ -94,7 +94,7 @@ final class FrameBatch<T> implements RecordsWithSplitIds<FrameBatch<T>> {
     }
 
     @Override
-    public FrameBatch<T> nextRecordFromSplit() {
+    public FetchedFrames<T> nextRecordFromSplit() {
         if (cursor + 1 >= size) {
             return null;
         }
