@@ -7,6 +7,10 @@
 # The framework's ceiling, the same job with Flink's DataGeneratorSource making byte records of
 # RECORD_BYTES (default 134: a 64 B frame's CapturedFrame), for DURATION s, outside the harness:
 #   SOURCE=datagen DURATION=10 bench/capture-to-flink-reader.sh      -> captured=N ... records_per_s=R
+# and, to tell the record type's cost from the source's, the generator making CapturedFrame records
+# of FRAME_BYTES (64) frames, no ring: SOURCE=datagen-frames DURATION=10 bench/capture-to-flink-reader.sh
+# Both print cpu_s_per_M (the JVM's CPU per million records), comparable with the harness's
+# reader_cpu_s_per_M for the live job, whose rate the generator bounds.
 # Runs the packaged job jar on the class path a Flink cluster gives a job (flink-examples'
 # target/flink-dist.classpath, written at 'package'), as `flink run` would; builds both once if
 # missing (FLINK_BUILD=1 rebuilds: ./mvnw -o -pl flink-examples -am package -DskipTests).
@@ -22,8 +26,12 @@ if [ "${FLINK_BUILD:-0}" = 1 ] || [ ! -s "$cp_file" ] || [ -z "$job_jar" ]; then
   job_jar=$(ls "$target"/flink-examples-*.jar | grep -v -e '-tests.jar' -e 'original-' | head -1)
 fi
 pin=()
-if [ "${SOURCE:-live}" = datagen ]; then
-  args=(--datagen "${RECORD_BYTES:-134}" --duration "${DURATION:-10}")
+if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; then
+  if [ "$SOURCE" = datagen ]; then
+    args=(--datagen "${RECORD_BYTES:-134}" --duration "${DURATION:-10}")
+  else
+    args=(--datagen-frames "${FRAME_BYTES:-64}" --duration "${DURATION:-10}")
+  fi
   # The harness pins every reader to READER_CPUS (1); the ceiling runs on the same CPU budget.
   [ -n "${READER_CPUS-1}" ] && pin=(taskset -c "${READER_CPUS-1}")
 else

@@ -1,13 +1,18 @@
 package dev.capstream.flink.examples;
 
 import dev.capstream.avro.CapturedFrame;
+import dev.capstream.avro.Direction;
+import dev.capstream.avro.TimestampSource;
 import dev.capstream.flink.source.CaptureSource;
+import dev.capstream.flink.source.CapturedFrameTypeInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +39,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * <pre>
  * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--duration 60]
  * CaptureThroughputJob --datagen 134 --parallelism 1 --duration 10
+ * CaptureThroughputJob --datagen-frames 64 --parallelism 1 --duration 10   (CapturedFrame records, no ring)
  * </pre>
  */
 public final class CaptureThroughputJob {
@@ -44,7 +50,8 @@ public final class CaptureThroughputJob {
     /** Set first thing on SIGTERM: the MiniCluster's own shutdown then ends the job, which is no failure. */
     private static volatile boolean stopping;
 
-    static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES) [--parallelism N]"
+    static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES | --datagen-frames FRAME_BYTES)"
+            + " [--parallelism N]"
             + " [--duration SECONDS]";
 
     private CaptureThroughputJob() {
@@ -64,6 +71,13 @@ public final class CaptureThroughputJob {
                             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                             WatermarkStrategy.noWatermarks(), "datagen")
                     .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
+        } else if (job.has("datagen-frames")) {
+            // The same generator making the live source's record type: what the record costs, without a ring.
+            int frameBytes = job.integer("datagen-frames", 64);
+            env.fromSource(new DataGeneratorSource<>(n -> frame(n, frameBytes), Long.MAX_VALUE,
+                            RateLimiterStrategy.noOp(), CapturedFrameTypeInfo.INSTANCE),
+                            WatermarkStrategy.noWatermarks(), "datagen-frames")
+                    .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
         } else {
             // One fanout member per subtask, so parallelism 2 reads two splits of the interface.
             CaptureSource source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
@@ -73,7 +87,7 @@ public final class CaptureThroughputJob {
         }
         JobClient client = env.executeAsync("capstream benchmark");
         waitRunning(client);
-        if (job.has("datagen")) {
+        if (job.has("datagen") || job.has("datagen-frames")) {
             Thread.sleep(1500);
         } else {
             // The readers open their rings after the job turns RUNNING: "ready" waits for the sockets.
@@ -101,6 +115,26 @@ public final class CaptureThroughputJob {
             }
         }
         System.exit(0);     // the hook reports; the MiniCluster goes with the JVM
+    }
+
+    /** A generated frame's record, as the live source makes one of a {@code frameBytes} frame. */
+    private static CapturedFrame frame(long n, int frameBytes) {
+        CapturedFrame f = new CapturedFrame();
+        f.setTimestamp(Instant.ofEpochSecond(1_790_000_000L, n));
+        f.setTimestampSource(TimestampSource.values()[0]);
+        f.setHost("datagen");
+        f.setSplit("afpacket:bench0");
+        f.setInterfaceName("bench0");
+        f.setInterfaceIndex(2);
+        f.setLinkType(1);
+        f.setCapturedLength(frameBytes);
+        f.setWireLength(frameBytes);
+        f.setRxhash(n);
+        f.setDirection(Direction.values()[0]);
+        f.setSequence(n);
+        f.setKernelDrops(0L);
+        f.setData(ByteBuffer.wrap(new byte[frameBytes]));
+        return f;
     }
 
     /**
