@@ -32,6 +32,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job jar's main classes, run as a user runs them: each in a JVM whose class path is the jar
@@ -89,9 +91,12 @@ class ExampleJobsIT {
         }
     }
 
-    @Test
-    void captureThroughputJobsCeilingCountsDataGeneratorRecords() throws Exception {
-        try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, "--datagen", "134", "--duration", "1")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"--datagen=134", "--datagen-frames=64"})
+    void captureThroughputJobsCeilingsCountDataGeneratorRecords(String option) throws Exception {
+        String[] nameAndValue = option.split("=");
+        try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, nameAndValue[0], nameAndValue[1],
+                "--duration", "1")) {
             assertThat(job.awaitExit(Duration.ofSeconds(120))).as("exit status; stderr:\n%s", job.stderr()).isZero();
             assertThat(job.stdout()).containsPattern("(?m)^captured=[1-9]\\d* drops=-1 records_per_s=");
         }
