@@ -35,7 +35,10 @@ if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; th
   # The harness pins every reader to READER_CPUS (1); the ceiling runs on the same CPU budget.
   [ -n "${READER_CPUS-1}" ] && pin=(taskset -c "${READER_CPUS-1}")
 else
-  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}")
+  # Before `ready` the job replays WARMUP_FRAMES (2 M) frames of WARMUP_FRAME_BYTES (64: the size the
+  # harness sends) through the same pipeline, so the JIT has compiled it before the measured window.
+  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}" --warmup-frames "${WARMUP_FRAMES:-2000000}"
+        --warmup-frame-bytes "${WARMUP_FRAME_BYTES:-64}")
 fi
 exec "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.capstream.avro ${FLINK_JAVA_OPTS:-} \

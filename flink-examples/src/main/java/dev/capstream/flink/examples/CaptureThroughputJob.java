@@ -51,7 +51,7 @@ public final class CaptureThroughputJob {
     private static volatile boolean stopping;
 
     static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES | --datagen-frames FRAME_BYTES)"
-            + " [--parallelism N]"
+            + " [--parallelism N] [--warmup-frames N (live: 2000000, 0 = none)] [--warmup-frame-bytes 64]"
             + " [--duration SECONDS]";
 
     private CaptureThroughputJob() {
@@ -79,6 +79,8 @@ public final class CaptureThroughputJob {
                             WatermarkStrategy.noWatermarks(), "datagen-frames")
                     .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
         } else {
+            JitWarmup.run(conf, job.integer("warmup-frames", 2_000_000), job.integer("warmup-frame-bytes", 64));
+            RECORDS.reset();
             // One fanout member per subtask, so parallelism 2 reads two splits of the interface.
             CaptureSource source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
                     .interfaces(JobArgs.parse(args).list("interfaces")).fanoutMembers(parallelism).build());
