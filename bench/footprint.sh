@@ -4,6 +4,8 @@
 # for DURATION s, compared with ring + buffer.memory + 150 MiB (issue 17's bound).
 #   bench/footprint.sh                      # 600 s at 20000 frames/s of 64 B, defaults
 #   DURATION=120 RATE=20000 SIZE=64 CAPSTREAM_ARGS="--record-mode batch" bench/footprint.sh
+#   STATS=5 NMT=1 JAVA_OPTS="-XX:+UseG1GC" bench/footprint.sh   # stats every 5 s, the JVM's native
+#                                                    # memory summary at the end, other JVM flags
 # Root; needs ../shared/bench/capture/gen.c (the generator), ../shared/bench/kafka (the broker), gcc.
 # Everything it makes is named fp17-* and removed on exit, Ctrl-C included.
 set -euo pipefail
@@ -40,13 +42,14 @@ ip link set $rx up; ip -n $ns link set $tx up; ip -n $ns link set lo up
 topic=footprint
 (cd "$harness" && ./broker.sh topic $topic 1 >/dev/null)
 
+[ "${NMT:-0}" = 1 ] && export JAVA_OPTS="${JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 "$root/capstream" capture --interface $rx --topic $topic --bootstrap-servers 127.0.0.1:$port \
-    --metrics-port 0 --stats-interval 60 --duration $((DURATION + 60)) ${CAPSTREAM_ARGS:-} \
+    --metrics-port 0 --stats-interval ${STATS:-60} --duration $((DURATION + 60)) ${CAPSTREAM_ARGS:-} \
     >"$work/capture.out" 2>"$work/capture.err" &
 cap_pid=$!
 for _ in $(seq 300); do grep -q 'capturing on' "$work/capture.err" && break; sleep 0.1; done
 grep -q 'capturing on' "$work/capture.err" || { cat "$work/capture.err" >&2; exit 1; }
-java_args=$(tr '\0' ' ' </proc/$cap_pid/cmdline | grep -o -- '-Xmx[^ ]*\|-XX:MaxDirectMemorySize=[^ ]*' | tr '\n' ' ')
+java_args=$(tr '\0' '\n' </proc/$cap_pid/cmdline | grep -- '^-X' | tr '\n' ' ')
 
 # The generator stops by itself after at most 120 s a run: chain runs of up to 120 s.
 (left=$DURATION
@@ -75,11 +78,17 @@ while kill -0 "$gen_pid" 2>/dev/null; do
 done
 wait "$gen_pid" || true; gen_pid=""
 sleep 2
+if [ "${NMT:-0}" = 1 ]; then
+  (. "$root/scripts/find-jdk.sh" && capstream_find_jdk >/dev/null 2>&1 && \
+      "$JAVA_HOME/bin/jcmd" $cap_pid VM.native_memory summary) | grep -E '^(Total|-| *\(mmap|Native)' |
+      sed 's/^/# nmt: /' | tee -a "$out"
+fi
 kill -TERM "$cap_pid"; wait "$cap_pid" || true; cap_pid=""
 {
   sed 's/^/# generator: /' "$work/gen.out"
   echo "# capstream: $(grep '^result=' "$work/capture.out" | tail -1)"
-  sed 's/^/# stderr: /' "$work/capture.err" | grep -v 'WARNING' | tail -8
+  grep -v 'WARNING' "$work/capture.err" | awk 'NR<=16' | sed 's/^/# stderr: /'
+  grep -v 'WARNING' "$work/capture.err" | awk 'NR>16' | tail -4 | sed 's/^/# stderr: /'
   if [ "$max" -eq 0 ]; then echo "# no sample: the generator did not run (see above)"; exit 1; fi
   echo "# max RSS ${max} MiB vs bound ${bound} MiB: $([ "$max" -le "$bound" ] && echo within || echo OVER)"
 } | tee -a "$out"

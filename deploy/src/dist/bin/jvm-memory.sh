@@ -11,8 +11,17 @@
 # is kernel memory mapped into the process, counted in its RSS. So RSS stays near
 # ring + buffer.memory + ~150 MiB (bench/footprint.sh measures it).
 #
+# Capture and replay into a named broker with a heap of at most 512 MiB also get the serial
+# collector and a 32 MiB initial heap (-XX:+UseSerialGC -Xms32m). Measured (bench/footprint.sh,
+# NMT): G1 commits ~38 MiB of its own structures for a 128 MiB heap and grows the heap to its
+# maximum over minutes although 20-70 MiB is in use; the serial collector keeps ~0.1 MiB and a heap
+# sized to what is live. Its young collections of a few MiB of live data cost the capture loop
+# no measurable CPU (bench/results/footprint-*.md has the same-run capture table). Larger heaps
+# (a big buffer.memory) keep the JVM's default collector, whose pauses do not grow with the heap.
+#
 # Overrides: CAPSTREAM_HEAP=512m (the -Xmx value), CAPSTREAM_DIRECT_MEMORY=128m; an -Xmx or
-# -XX:MaxDirectMemorySize of your own in JAVA_OPTS wins over both.
+# -XX:MaxDirectMemorySize of your own in JAVA_OPTS wins over both, a collector of your own
+# (-XX:+UseG1GC ...) over the serial one, and an -Xms of your own over -Xms32m.
 
 # capstream_memory_opts ARGS... -> sets the array capstream_memory_opts_out
 capstream_memory_opts() {
@@ -54,5 +63,31 @@ capstream_memory_opts() {
   case " ${JAVA_OPTS:-} " in
     *" -XX:MaxDirectMemorySize="*) ;;
     *) capstream_memory_opts_out+=("-XX:MaxDirectMemorySize=${CAPSTREAM_DIRECT_MEMORY:-64m}") ;;
+  esac
+  # The serial collector for a producer with a small heap (see above); the heap in effect is the
+  # user's -Xmx, else CAPSTREAM_HEAP, else ours.
+  local heap_in_effect
+  heap_in_effect=$(capstream_mib "$(sed -n 's/.*\(^\| \)-Xmx\([^ ]*\).*/\2/p' <<<"${JAVA_OPTS:-}")")
+  [ -n "$heap_in_effect" ] || heap_in_effect=$(capstream_mib "${CAPSTREAM_HEAP:-}")
+  [ -n "$heap_in_effect" ] || heap_in_effect=$heap_mib
+  case $command in capture|replay) ;; *) return 0 ;; esac
+  [ "$broker_named" = yes ] && [ -n "$heap_in_effect" ] && [ "$heap_in_effect" -le 512 ] || return 0
+  grep -qE '(^| )-XX:\+Use[A-Za-z0-9]*GC( |$)' <<<"${JAVA_OPTS:-}" && return 0
+  capstream_memory_opts_out+=("-XX:+UseSerialGC")
+  case " ${JAVA_OPTS:-} " in
+    *" -Xms"*|*" -XX:InitialHeapSize="*) ;;
+    *) capstream_memory_opts_out+=("-Xms32m") ;;
+  esac
+}
+
+# capstream_mib SIZE -> prints a JVM size (512m, 1g, 1048576k, 268435456) in MiB, or nothing
+capstream_mib() {
+  local n=${1%[kKmMgG]}
+  case $n in ''|*[!0-9]*) return 0 ;; esac
+  case $1 in
+    *[kK]) echo $((n / 1024)) ;;
+    *[mM]) echo "$n" ;;
+    *[gG]) echo $((n * 1024)) ;;
+    *) echo $((n >> 20)) ;;
   esac
 }

@@ -36,7 +36,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CaptureLoop implements Runnable {
 
-    private static final long SLOW_DRAIN_NANOS = 50_000_000L;
+    /** Time a drain may wait for the sink ({@link FrameSink#waitedNanos()}) before its drops count as backpressure. */
+    private static final long SLOW_SINK_NANOS = 50_000_000L;
     /** How long one turn may send from the spool before the loop looks at its ring again. */
     private static final long SPOOL_SLICE_NANOS = 20_000_000L;
     /** After the sink refused a record, the spool is offered to it again this much later. */
@@ -152,11 +153,13 @@ public final class CaptureLoop implements Runnable {
                     }
                     blockDrops = refreshKernelStats().kernelDrops();
                 }
-                long drainStart = System.nanoTime();
+                long sinkWaitBefore = sink.waitedNanos();
                 boolean drained = drain(block);
-                if (System.nanoTime() - drainStart > SLOW_DRAIN_NANOS) {
-                    // Encoding a block takes a millisecond or two; a drain this slow was the sink
-                    // blocking us (e.g. waiting for metadata), and drops meanwhile are its doing.
+                if (sink.waitedNanos() - sinkWaitBefore > SLOW_SINK_NANOS) {
+                    // The sink made this drain wait (send() waiting for metadata or buffer space):
+                    // drops meanwhile are its doing. A drain slow for any other reason (its CPU
+                    // taken by other work, a GC pause) is the loop not keeping up: those drops
+                    // stay ring_full, so dropped_backpressure means what the README says.
                     heldBackSinceStats = true;
                 }
                 if (drained) {

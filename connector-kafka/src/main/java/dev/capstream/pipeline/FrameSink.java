@@ -53,4 +53,13 @@ public interface FrameSink {
 
     /** Sends everything buffered and waits up to the timeout for the outcomes. */
     void flush(long timeoutMillis);
+
+    /**
+     * Nanoseconds {@code send()} has spent waiting in total, over every caller (a producer waiting
+     * for metadata or buffer space). The loop attributes the kernel's drops during a drain to
+     * backpressure when the sink made that drain wait; a sink that never waits keeps the default.
+     */
+    default long waitedNanos() {
+        return 0;
+    }
 }

@@ -34,17 +34,40 @@ class JvmMemoryTest {
         return new String(p.getInputStream().readAllBytes()).strip();
     }
 
+    static final String SMALL_HEAP_COLLECTOR = " -XX:+UseSerialGC -Xms32m";
+
     @Test
-    void captureAtDefaultsGetsBufferMemoryPlus64MiBOfHeap() throws Exception {
+    void captureAtDefaultsGetsBufferMemoryPlus64MiBOfHeapAndTheSerialCollector() throws Exception {
         assertThat(optionsFor(Map.of(), "capture", "--interface", "eth0", "--bootstrap-servers", "k:9092"))
+                .isEqualTo("-Xmx128m -XX:MaxDirectMemorySize=64m" + SMALL_HEAP_COLLECTOR);
+        assertThat(optionsFor(Map.of(), "replay", "--bootstrap-servers=k:9092", "a.pcapng"))
+                .isEqualTo("-Xmx128m -XX:MaxDirectMemorySize=64m" + SMALL_HEAP_COLLECTOR);
+    }
+
+    @Test
+    void heapsOver512MiBKeepTheJvmsDefaultCollector() throws Exception {
+        assertThat(optionsFor(Map.of(), "capture", "--bootstrap-servers", "k:9092",
+                "--producer-property", "buffer.memory=536870912"))
+                .isEqualTo("-Xmx576m -XX:MaxDirectMemorySize=64m");
+        assertThat(optionsFor(Map.of("JAVA_OPTS", "-Xmx2g"), "capture", "--bootstrap-servers", "k:9092"))
+                .isEqualTo("-XX:MaxDirectMemorySize=64m");
+    }
+
+    @Test
+    void theUsersOwnCollectorAndInitialHeapWin() throws Exception {
+        assertThat(optionsFor(Map.of("JAVA_OPTS", "-XX:+UseG1GC"), "capture", "--bootstrap-servers", "k:9092"))
                 .isEqualTo("-Xmx128m -XX:MaxDirectMemorySize=64m");
+        // the Kubernetes manifests' own heap: small, so the serial collector, with their -Xms
+        assertThat(optionsFor(Map.of("JAVA_OPTS", "-Xms128m -Xmx128m -XX:-UsePerfData"), "capture",
+                "--bootstrap-servers", "k:9092"))
+                .isEqualTo("-XX:MaxDirectMemorySize=64m -XX:+UseSerialGC");
     }
 
     @Test
     void heapFollowsBufferMemoryOnTheCommandLine() throws Exception {
         assertThat(optionsFor(Map.of(), "capture", "--bootstrap-servers", "k:9092",
                 "--producer-property", "buffer.memory=268435456"))
-                .isEqualTo("-Xmx320m -XX:MaxDirectMemorySize=64m");
+                .isEqualTo("-Xmx320m -XX:MaxDirectMemorySize=64m" + SMALL_HEAP_COLLECTOR);
     }
 
     @Test
@@ -52,12 +75,13 @@ class JvmMemoryTest {
         Path config = Files.writeString(dir.resolve("c.properties"),
                 "bootstrap-servers=k:9092\nproducer.buffer.memory=33554432\n");
         assertThat(optionsFor(Map.of(), "capture", "--config", config.toString()))
-                .isEqualTo("-Xmx96m -XX:MaxDirectMemorySize=64m");
+                .isEqualTo("-Xmx96m -XX:MaxDirectMemorySize=64m" + SMALL_HEAP_COLLECTOR);
     }
 
     @Test
-    void theEmbeddedBrokerAddsItsOwnGibibyte() throws Exception {
-        assertThat(optionsFor(Map.of(), "capture", "--interface", "eth0")).startsWith("-Xmx1152m ");
+    void theEmbeddedBrokerAddsItsOwnGibibyteAndKeepsTheDefaultCollector() throws Exception {
+        assertThat(optionsFor(Map.of(), "capture", "--interface", "eth0"))
+                .isEqualTo("-Xmx1152m -XX:MaxDirectMemorySize=64m");
     }
 
     @Test

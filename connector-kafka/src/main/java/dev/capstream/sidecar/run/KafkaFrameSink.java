@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
     private volatile boolean accepting = true;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final boolean stampSendTime;
+    private static final java.util.Set<String> WAIT_METRICS =
+            java.util.Set.of("metadata-wait-time-ns-total", "bufferpool-wait-time-ns-total");
+    private final java.util.List<Metric> waitMetrics;
 
     KafkaFrameSink(KafkaProducer<byte[], byte[]> producer, String topic, long bufferMemory) {
         this(producer, topic, bufferMemory, false);
@@ -50,6 +54,24 @@ final class KafkaFrameSink implements FrameSink, AutoCloseable {
         this.topic = topic;
         this.bufferMemory = bufferMemory;
         this.stampSendTime = stampSendTime;
+        this.waitMetrics = producer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("producer-metrics") && WAIT_METRICS.contains(e.getKey().name()))
+                .map(e -> (Metric) e.getValue()).toList();
+    }
+
+    /**
+     * The producer's own sums of the time send() waited for metadata and for buffer space: only
+     * waits, so a capture thread that was merely slow (no CPU) is not taken for a held-back one.
+     */
+    @Override
+    public long waitedNanos() {
+        long sum = 0;
+        for (Metric m : waitMetrics) {
+            if (m.metricValue() instanceof Number n) {
+                sum += n.longValue();
+            }
+        }
+        return sum;
     }
 
     @Override

@@ -37,19 +37,37 @@ class SignalIT {
                 FrameInjector injector = FrameInjector.open(lab)) {
             ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.toString(), "capture",
                     "--interface", lab.hostInterface(), "--topic", topic, "--bootstrap-servers", broker.bootstrapServers(),
-                    "--duration", "120", "--metrics-port", "0"))
+                    "--duration", "120", "--metrics-port", "0", "--stats-interval", "1"))
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Process capstream = pb.start();
             try {
                 awaitText(stderr, "capturing on", capstream, 240);
+                // The signal comes under load, once the sidecar has shown (a stats line) that it
+                // captured over 1,000 frames: on a loaded machine its capture thread may take
+                // longer than any fixed delay to get there. Bounded: 2 M frames, 60 s.
                 long sent = 0;
-                long loadEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                long signalAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                long signalAt = Long.MAX_VALUE;
+                long nextLook = System.nanoTime();
                 boolean signalled = false;
-                while (System.nanoTime() < loadEnd && sent < 2_000_000) {
-                    injector.send(TestFrames.udp(64 + (int) (sent % 400), sent));
-                    sent++;
+                while (!signalled || System.nanoTime() < signalAt + TimeUnit.MILLISECONDS.toNanos(1_500)) {
+                    if (System.nanoTime() > giveUp) {
+                        throw new AssertionError("capstream did not show 1,000 frames captured within 60 s;"
+                                + " stderr:\n" + Files.readString(stderr));
+                    }
+                    if (sent < 2_000_000) {
+                        injector.send(TestFrames.udp(64 + (int) (sent % 400), sent));
+                        sent++;
+                    } else {
+                        Thread.sleep(1);
+                    }
+                    if (signalAt == Long.MAX_VALUE && System.nanoTime() - nextLook > 0) {
+                        nextLook = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                        if (statsCaptured(stderr) > 1_000) {
+                            signalAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                        }
+                    }
                     if (!signalled && System.nanoTime() > signalAt) {
                         capstream.destroy(); // SIGTERM to the JVM (the launcher execs java)
                         signalled = true;
@@ -138,6 +156,18 @@ class SignalIT {
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
         }
+    }
+
+    /** The captured count of capstream's latest stats line on stderr; 0 before the first. */
+    static long statsCaptured(Path stderr) throws IOException {
+        long captured = 0;
+        for (String line : Files.readAllLines(stderr)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^stats captured=(\\d+) ").matcher(line);
+            if (m.find()) {
+                captured = Long.parseLong(m.group(1));
+            }
+        }
+        return captured;
     }
 
     static void awaitText(Path file, String text, Process process, int seconds) throws IOException, InterruptedException {

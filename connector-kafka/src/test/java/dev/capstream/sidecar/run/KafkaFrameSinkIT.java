@@ -63,4 +63,37 @@ class KafkaFrameSinkIT {
             }
         }
     }
+
+    /**
+     * The capture loop attributes drops to backpressure by the time send() waited (not by how long
+     * a drain took): the sink reads it from the producer. A new producer's first send waits for the
+     * topic's metadata, and that wait is what the sink reports.
+     */
+    @Test
+    void theTimeSendWaitedForMetadataIsWhatTheSinkReportsAsWaited() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
+            KafkaFrameSink sink = new KafkaFrameSink(producer, "wait-" + UUID.randomUUID(), BUFFER_MEMORY);
+            try {
+                SplitAccounting accounting = new SplitAccounting("test");
+                EncodeBuffer value = new EncodeBuffer(VALUE_BYTES);
+                value.writeBytes(new byte[VALUE_BYTES]);
+                assertThat(sink.waitedNanos()).as("before any send").isZero();
+
+                long start = System.nanoTime();
+                assertThat(sink.send(accounting, System.currentTimeMillis() * 1_000_000L, null, value, 1,
+                        VALUE_BYTES, 0, 0)).isTrue();
+                long sendNanos = System.nanoTime() - start;
+
+                assertThat(sink.waitedNanos()).as("the first send's wait for metadata")
+                        .isPositive().isLessThanOrEqualTo(sendNanos);
+            } finally {
+                sink.close(1_000);
+            }
+        }
+    }
 }
