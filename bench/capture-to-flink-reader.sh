@@ -7,24 +7,40 @@
 # The framework's ceiling, the same job with Flink's DataGeneratorSource making byte records of
 # RECORD_BYTES (default 134: a 64 B frame's CapturedFrame), for DURATION s, outside the harness:
 #   SOURCE=datagen DURATION=10 bench/capture-to-flink-reader.sh      -> captured=N ... records_per_s=R
-# Needs flink-examples compiled (./mvnw -pl flink-examples -am package -DskipTests); its class path
-# (Flink itself is "provided" there) is resolved once into flink-examples/target/job-classpath.txt.
+# and, to tell the record type's cost from the source's, the generator making CapturedFrame records
+# of FRAME_BYTES (64) frames, no ring: SOURCE=datagen-frames DURATION=10 bench/capture-to-flink-reader.sh
+# Both print cpu_s_per_M (the JVM's CPU per million records), comparable with the harness's
+# reader_cpu_s_per_M for the live job, whose rate the generator bounds.
+# Runs the packaged job jar on the class path a Flink cluster gives a job (flink-examples'
+# target/flink-dist.classpath, written at 'package'), as `flink run` would; builds both once if
+# missing (FLINK_BUILD=1 rebuilds: ./mvnw -o -pl flink-examples -am package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/find-jdk.sh"; capstream_find_jdk >/dev/null || exit 2
-cp_file=$root/flink-examples/target/job-classpath.txt
-if [ ! -s "$cp_file" ]; then
-  # With -am every module of the reactor writes the file; flink-examples comes last.
-  (cd "$root" && ./mvnw -B -q -o -pl flink-examples -am compile dependency:build-classpath \
-      -Dmdep.includeScope=provided -Dmdep.outputFile="$cp_file") >&2
+target=$root/flink-examples/target
+cp_file=$target/flink-dist.classpath
+job_jar=$(ls "$target"/flink-examples-*.jar 2>/dev/null | grep -v -e '-tests.jar' -e 'original-' | head -1 || true)
+if [ "${FLINK_BUILD:-0}" = 1 ] || [ ! -s "$cp_file" ] || [ -z "$job_jar" ]; then
+  (cd "$root" && ./mvnw -B -q -o -pl flink-examples -am package -DskipTests) >&2 \
+    || { echo "capture-to-flink-reader: building flink-examples failed (see above)" >&2; exit 2; }
+  job_jar=$(ls "$target"/flink-examples-*.jar | grep -v -e '-tests.jar' -e 'original-' | head -1)
 fi
-classes=$root/flink-examples/target/classes
-if [ "${SOURCE:-live}" = datagen ]; then
-  args=(--datagen "${RECORD_BYTES:-134}" --duration "${DURATION:-10}")
+pin=()
+if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; then
+  if [ "$SOURCE" = datagen ]; then
+    args=(--datagen "${RECORD_BYTES:-134}" --duration "${DURATION:-10}")
+  else
+    args=(--datagen-frames "${FRAME_BYTES:-64}" --duration "${DURATION:-10}")
+  fi
+  # The harness pins every reader to READER_CPUS (1); the ceiling runs on the same CPU budget.
+  [ -n "${READER_CPUS-1}" ] && pin=(taskset -c "${READER_CPUS-1}")
 else
-  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}")
+  # Before `ready` the job replays WARMUP_FRAMES (2 M) frames of WARMUP_FRAME_BYTES (64: the size the
+  # harness sends) through the same pipeline, so the JIT has compiled it before the measured window.
+  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}" --warmup-frames "${WARMUP_FRAMES:-2000000}"
+        --warmup-frame-bytes "${WARMUP_FRAME_BYTES:-64}")
 fi
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+exec "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.capstream.avro ${FLINK_JAVA_OPTS:-} \
-    -cp "$classes:$(cat "$cp_file")" dev.capstream.flink.examples.CaptureThroughputJob \
+    -cp "$job_jar:$(cat "$cp_file")" dev.capstream.flink.examples.CaptureThroughputJob \
     "${args[@]}" --parallelism "${PARALLELISM:-1}"

@@ -11,9 +11,9 @@ import org.apache.flink.connector.base.source.reader.fetcher.SplitFetcherManager
  * One fetcher thread per split, as the sidecar has one loop per ring: a ring's poll blocks, so two
  * rings sharing a thread would take turns waiting on each other.
  */
-final class CaptureFetcherManager<T> extends SplitFetcherManager<FrameRecord<T>, CaptureSplit> {
+final class CaptureFetcherManager<T> extends SplitFetcherManager<FetchedFrames<T>, CaptureSplit> {
 
-    CaptureFetcherManager(Supplier<org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FrameRecord<T>,
+    CaptureFetcherManager(Supplier<org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FetchedFrames<T>,
             CaptureSplit>> readers, Configuration configuration) {
         super(readers, configuration);
     }
@@ -21,7 +21,7 @@ final class CaptureFetcherManager<T> extends SplitFetcherManager<FrameRecord<T>,
     @Override
     public void addSplits(List<CaptureSplit> splits) {
         for (CaptureSplit split : splits) {
-            SplitFetcher<FrameRecord<T>, CaptureSplit> fetcher = createSplitFetcher();
+            SplitFetcher<FetchedFrames<T>, CaptureSplit> fetcher = createSplitFetcher();
             fetcher.addSplits(List.of(split));
             startFetcher(fetcher);
         }

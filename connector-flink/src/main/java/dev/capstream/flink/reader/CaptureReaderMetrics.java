@@ -66,10 +66,10 @@ final class CaptureReaderMetrics {
         fetchedBytes.addAndGet(bytes);
     }
 
-    /** Called in the task thread for each emitted frame. */
-    void emitted(int capturedLength) {
-        emittedFrames.incrementAndGet();
-        numBytesIn.inc(capturedLength);
+    /** Called in the task thread once a fetched batch has been emitted. */
+    void emitted(int frames, long bytes) {
+        emittedFrames.addAndGet(frames);
+        numBytesIn.inc(bytes);
     }
 
     long pendingRecords() {

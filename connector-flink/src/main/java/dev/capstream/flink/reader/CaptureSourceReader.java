@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * The source reader of one subtask: each assigned split gets its own fetcher thread and capture
  * reader; {@link #pollNext} only drains what the fetchers queued, so it never blocks.
  */
-public final class CaptureSourceReader<T> extends SourceReaderBase<FrameRecord<T>, T, CaptureSplit, CaptureSplitState> {
+public final class CaptureSourceReader<T> extends SourceReaderBase<FetchedFrames<T>, T, CaptureSplit, CaptureSplitState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSourceReader.class);
 
     private CaptureSourceReader(CaptureFetcherManager<T> fetchers, CaptureReaderMetrics metrics,
             Configuration config, SourceReaderContext context) {
-        super(fetchers, new CaptureRecordEmitter<>(metrics), config, context);
+        super(fetchers, new CaptureRecordEmitter<>(), config, context);
     }
 
     /** A reader for one subtask; {@code config} tunes Flink's reader base (element queue capacity). */

@@ -3,10 +3,9 @@ package dev.capstream.flink.reader;
 import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitReader;
 import dev.capstream.flink.split.CaptureSplit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * bounded by the element queue's capacity times one block.
  */
 final class CaptureSplitReader<T>
-        implements org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FrameRecord<T>, CaptureSplit> {
+        implements org.apache.flink.connector.base.source.reader.splitreader.SplitReader<FetchedFrames<T>, CaptureSplit> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSplitReader.class);
 
@@ -38,6 +37,8 @@ final class CaptureSplitReader<T>
     private long nextSequence;
     private long framesToSkip;
     private volatile boolean wokenUp;
+    /** Emitted batches come back here from the task thread (see {@link FetchedFrames#recycle()}). */
+    private final ArrayBlockingQueue<FetchedFrames<T>> batches = new ArrayBlockingQueue<>(FetchedFrames.POOL_SIZE);
 
     CaptureSplitReader(ReaderSettings settings, FrameConverter<T> converter, CaptureReaderMetrics metrics,
             String localHost) {
@@ -48,7 +49,7 @@ final class CaptureSplitReader<T>
     }
 
     @Override
-    public RecordsWithSplitIds<FrameRecord<T>> fetch() {
+    public RecordsWithSplitIds<FetchedFrames<T>> fetch() {
         if (reader == null || wokenUp) {
             wokenUp = false;
             return nothing();
@@ -57,27 +58,23 @@ final class CaptureSplitReader<T>
         if (block == null) {
             return reader.finished() ? finished() : nothing();
         }
-        List<FrameRecord<T>> records = new ArrayList<>(block.frameCount());
-        long bytes = 0;
+        FetchedFrames<T> batch;
         try {
             long kernelDrops = metrics.kernelDrops(split.splitId());
+            batch = FetchedFrames.take(batches, metrics, split.splitId(), nextSequence, kernelDrops, block.frameCount());
             while (block.next()) {
                 if (framesToSkip > 0) {
                     framesToSkip--;
                     continue;
                 }
-                long sequence = nextSequence++;
-                T value = converter.convert(block, origin, sequence, kernelDrops);
-                int length = block.captureLength();
-                bytes += length;
-                records.add(new FrameRecord<>(value, Math.floorDiv(block.timestampNanos(), 1_000_000L), sequence,
-                        kernelDrops, length));
+                T value = converter.convert(block, origin, nextSequence++, kernelDrops);
+                batch.add(value, Math.floorDiv(block.timestampNanos(), 1_000_000L), block.captureLength());
             }
         } finally {
             reader.release();
         }
-        metrics.fetched(records.size(), bytes);
-        return new RecordsBySplits<>(Map.of(split.splitId(), records), Set.of());
+        metrics.fetched(batch.size(), batch.bytes());
+        return batch;
     }
 
     @Override
@@ -123,11 +120,11 @@ final class CaptureSplitReader<T>
         }
     }
 
-    private RecordsWithSplitIds<FrameRecord<T>> nothing() {
+    private RecordsWithSplitIds<FetchedFrames<T>> nothing() {
         return new RecordsBySplits<>(Map.of(), Set.of());
     }
 
-    private RecordsWithSplitIds<FrameRecord<T>> finished() {
+    private RecordsWithSplitIds<FetchedFrames<T>> finished() {
         LOG.info("capture split {} reached its end after {} frames", split.splitId(), nextSequence);
         return new RecordsBySplits<>(Map.of(), Set.of(split.splitId()));
     }

@@ -32,6 +32,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job jar's main classes, run as a user runs them: each in a JVM whose class path is the jar
@@ -64,6 +66,39 @@ class ExampleJobsIT {
             }
             assertThat(Long.parseLong(m.group(1))).isPositive();
             assertThat(Long.parseLong(m.group(2))).isEqualTo(100 * Long.parseLong(m.group(1)));
+        }
+    }
+
+    @Test
+    void captureThroughputJobCountsEveryFrameOfALiveInterface() throws Exception {
+        assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
+        int frames = 500;
+        try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab);
+                JobJar job = JobJar.run(dir, CaptureThroughputJob.class,
+                        "--interfaces", lab.hostInterface(), "--duration", "6")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!job.stdout().startsWith("ready")) {
+                assertThat(job.alive()).as("the job runs; stderr:\n%s", job.stderr()).isTrue();
+                assertThat(System.nanoTime()).as("ready within 120 s; stderr:\n%s", job.stderr()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < frames; i++) {
+                injector.send(TestFrames.udp(64, i, i % 100));
+            }
+
+            assertThat(job.awaitExit(Duration.ofSeconds(60))).as("exit status; stderr:\n%s", job.stderr()).isZero();
+            assertThat(job.stdout()).containsPattern("(?m)^captured=" + frames + " drops=-1 .*cpu_s_per_M=");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--datagen=134", "--datagen-frames=64"})
+    void captureThroughputJobsCeilingsCountDataGeneratorRecords(String option) throws Exception {
+        String[] nameAndValue = option.split("=");
+        try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, nameAndValue[0], nameAndValue[1],
+                "--duration", "1")) {
+            assertThat(job.awaitExit(Duration.ofSeconds(120))).as("exit status; stderr:\n%s", job.stderr()).isZero();
+            assertThat(job.stdout()).containsPattern("(?m)^captured=[1-9]\\d* drops=-1 records_per_s=");
         }
     }
 
