@@ -138,10 +138,11 @@ final class Handoff implements FrameSink {
         long left;
         while (items.size() < max && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, Math.min(left, LINGER_SLICE_NANOS));
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
             queue.drainTo(items, max - items.size());
+            if (Thread.currentThread().isInterrupted()) {
+                // The records are off the queue: hand them over, and leave the interrupt to the worker.
+                break;
+            }
         }
         return items;
     }

@@ -58,6 +58,24 @@ class HandoffGatheringTest {
     }
 
     @Test
+    void anInterruptedLingerHandsOverWhatItTookAndKeepsTheInterrupt() throws Exception {
+        hand(3);
+        Thread poller = Thread.currentThread();
+        Thread interrupter = Thread.ofPlatform().start(() -> {
+            sleep(100);
+            poller.interrupt();
+        });
+        try {
+            List<Handoff.Item> batch = handoff.take(100, 1_000, TimeUnit.SECONDS.toNanos(30));
+            assertThat(batch).hasSize(3);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            interrupter.join();
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void withoutALingerAPollReturnsWhatIsQueuedAtOnce() throws Exception {
         hand(3);
         assertThat(handoff.take(100, 1_000, 0)).hasSize(3);
