@@ -53,5 +53,6 @@ wait "$gen"
 "$JAVA_HOME/bin/jcmd" "$job" JVMTI.agent_load "$lib" "\"stop,file=$OUT/profile.collapsed,collapsed\"" >/dev/null
 kill -TERM "$job"; wait "$job" || true; job=
 python3 "$root/bench/profile-summary.py" "$OUT/profile.collapsed" >"$OUT/summary.txt"
-{ echo "gen: $(tail -1 "$OUT/gen.log")"; echo "job: $(grep captured= "$OUT/job.log" | tail -1)"; } >>"$OUT/summary.txt"
-cat "$OUT/summary.txt"; echo "== $OUT"
+{ echo "gen: $(tail -1 "$OUT/gen.log")"; echo "live job: $(grep captured= "$OUT/job.log" | tail -1)"; } >>"$OUT/summary.txt"
+cat "$OUT/summary.txt"
+echo "== $OUT"
