@@ -87,6 +87,7 @@ public final class CaptureSourceConfig extends AbstractConfig {
     public static final String RING_POLL_TIMEOUT_MAX_MS = "backpressure.ring.poll.timeout.max.ms";
     public static final String POLL_MAX_RECORDS = "poll.max.records";
     public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    public static final String POLL_LINGER_MS = "poll.linger.ms";
 
     // Set by the connector for each task; not for users.
     static final String TASK_SPLIT = "capstream.task.split";
@@ -248,6 +249,10 @@ public final class CaptureSourceConfig extends AbstractConfig {
         def.define(POLL_TIMEOUT_MS, Type.LONG, 500L, ConfigDef.Range.between(1, 60_000), Importance.LOW,
                 "Longest a poll() waits for a first record before returning none (so the worker stays responsive).",
                 GROUP_BACKPRESSURE, ++order, Width.SHORT, "Poll timeout (ms)");
+        def.define(POLL_LINGER_MS, Type.LONG, 1L, ConfigDef.Range.between(0, 1_000), Importance.LOW,
+                "Once a poll() has a record, how long it waits for more (up to poll.max.records) before returning;"
+                        + " fewer, larger polls cost the worker less per record. 0 returns what is queued at once.",
+                GROUP_BACKPRESSURE, ++order, Width.SHORT, "Poll linger (ms)");
         return def;
     }
 
@@ -339,6 +344,10 @@ public final class CaptureSourceConfig extends AbstractConfig {
 
     long pollTimeoutMillis() {
         return getLong(POLL_TIMEOUT_MS);
+    }
+
+    long pollLingerMillis() {
+        return getLong(POLL_LINGER_MS);
     }
 
     /** The configured group id of the first interface, or {@link #DERIVED_GROUP_ID}. */

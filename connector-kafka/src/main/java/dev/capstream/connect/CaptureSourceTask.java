@@ -51,6 +51,7 @@ public final class CaptureSourceTask extends SourceTask {
     private TaskMetrics metrics;
     private int pollMaxRecords;
     private long pollTimeoutMillis;
+    private long pollLingerNanos;
     private volatile boolean finishedLogged;
 
     @Override
@@ -75,6 +76,7 @@ public final class CaptureSourceTask extends SourceTask {
                     host, split);
             pollMaxRecords = config.pollMaxRecords();
             pollTimeoutMillis = config.pollTimeoutMillis();
+            pollLingerNanos = config.pollLingerMillis() * 1_000_000L;
             stop = StopSignal.never();
             CaptureLoop loop = wiring.loop(reader, handoff, accounting, config.governor(), stop);
             metrics = registerMetrics();
@@ -131,7 +133,7 @@ public final class CaptureSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        List<Handoff.Item> items = handoff.take(pollMaxRecords, pollTimeoutMillis);
+        List<Handoff.Item> items = handoff.take(pollMaxRecords, pollTimeoutMillis, pollLingerNanos);
         if (items.isEmpty()) {
             checkCapture();
             return null;

@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where a task's capture thread hands its records to the worker: a {@link FrameSink} over a
@@ -31,6 +32,9 @@ final class Handoff implements FrameSink {
      */
     record Item(byte[] value, long timestampNanos, byte[] key, int frames, long frameBytes, long lastSequence,
             long kernelDrops) {}
+
+    /** How often a lingering take looks at the queue again: a few wake-ups per millisecond at most. */
+    private static final long LINGER_SLICE_NANOS = 250_000;
 
     private final int maxFrames;
     private final long maxBytes;
@@ -110,13 +114,36 @@ final class Handoff implements FrameSink {
 
     /** Up to {@code max} records, waiting at most {@code timeoutMillis} for the first; empty if none came. */
     List<Item> take(int max, long timeoutMillis) throws InterruptedException {
+        return take(max, timeoutMillis, 0);
+    }
+
+    /**
+     * Up to {@code max} records: waits at most {@code timeoutMillis} for the first, then up to
+     * {@code lingerNanos} more for the batch to fill. The worker pays a fixed cost per {@code poll()}
+     * (its loop, offset bookkeeping, a producer wake-up), so at high rates many small polls cost more
+     * per record than few large ones. The linger sleeps rather than waits on the queue: a timed
+     * {@code poll} would be signalled by every record the capture thread offers, a context switch per
+     * record, which is the cost it exists to remove. It sleeps in slices so a batch that fills
+     * early returns then, not at the end of a long linger. A record waits at most the linger longer.
+     */
+    List<Item> take(int max, long timeoutMillis, long lingerNanos) throws InterruptedException {
         Item first = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         if (first == null) {
             return List.of();
         }
-        List<Item> items = new ArrayList<>(Math.min(max, queue.size() + 1));
+        List<Item> items = new ArrayList<>(Math.min(max, Math.max(queue.size() + 1, 64)));
         items.add(first);
         queue.drainTo(items, max - 1);
+        long deadline = System.nanoTime() + lingerNanos;
+        long left;
+        while (items.size() < max && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, Math.min(left, LINGER_SLICE_NANOS));
+            queue.drainTo(items, max - items.size());
+            if (Thread.currentThread().isInterrupted()) {
+                // The records are off the queue: hand them over, and leave the interrupt to the worker.
+                break;
+            }
+        }
         return items;
     }
 

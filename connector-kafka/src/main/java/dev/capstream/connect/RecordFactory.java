@@ -68,7 +68,7 @@ final class RecordFactory {
                 key = splitId;
             }
         }
-        Map<String, Object> offset = Map.of("sequence", item.lastSequence(), "drops", item.kernelDrops());
+        Map<String, Object> offset = new SourceOffset(item.lastSequence(), item.kernelDrops());
         return new CapturedRecord(partition, offset, topic, keySchema, key,
                 valueSchema(), connectValue, Math.floorDiv(item.timestampNanos(), 1_000_000L), item.frames(),
                 item.frameBytes(), value.length);
