@@ -32,6 +32,8 @@ final class CaptureSplitReader<T>
     private final String localHost;
 
     private CaptureSplit split;
+    /** {@code split.splitId()}, which builds a new string per call: taken once, not once per fetch. */
+    private String splitId;
     private SplitReader reader;
     private FrameOrigin origin;
     private long nextSequence;
@@ -60,8 +62,8 @@ final class CaptureSplitReader<T>
         }
         FetchedFrames<T> batch;
         try {
-            long kernelDrops = metrics.kernelDrops(split.splitId());
-            batch = FetchedFrames.take(batches, metrics, split.splitId(), nextSequence, kernelDrops, block.frameCount());
+            long kernelDrops = metrics.kernelDrops(splitId);
+            batch = FetchedFrames.take(batches, metrics, splitId, nextSequence, kernelDrops, block.frameCount());
             while (block.next()) {
                 if (framesToSkip > 0) {
                     framesToSkip--;
@@ -94,6 +96,7 @@ final class CaptureSplitReader<T>
     private void open(CaptureSplit added) {
         SplitReader opened = settings.open(added);
         this.split = added;
+        this.splitId = added.splitId();
         this.reader = opened;
         String host = added.host() != null ? added.host() : localHost;
         this.origin = new FrameOrigin(host, opened.address().id(), opened);
@@ -102,7 +105,7 @@ final class CaptureSplitReader<T>
         this.nextSequence = added.nextSequence();
         this.framesToSkip = added.isBounded() ? added.nextSequence() : 0;
         metrics.opened(added, opened);
-        LOG.info("capture split {} opened: {} (next sequence {})", added.splitId(), opened, nextSequence);
+        LOG.info("capture split {} opened: {} (next sequence {})", splitId, opened, nextSequence);
     }
 
     @Override
@@ -116,7 +119,7 @@ final class CaptureSplitReader<T>
     public void close() {
         if (reader != null) {
             reader.close();
-            LOG.info("capture split {} closed: {}", split.splitId(), reader.stats());
+            LOG.info("capture split {} closed: {}", splitId, reader.stats());
         }
     }
 
@@ -125,7 +128,7 @@ final class CaptureSplitReader<T>
     }
 
     private RecordsWithSplitIds<FetchedFrames<T>> finished() {
-        LOG.info("capture split {} reached its end after {} frames", split.splitId(), nextSequence);
-        return new RecordsBySplits<>(Map.of(), Set.of(split.splitId()));
+        LOG.info("capture split {} reached its end after {} frames", splitId, nextSequence);
+        return new RecordsBySplits<>(Map.of(), Set.of(splitId));
     }
 }

@@ -108,6 +108,30 @@ class CaptureSourceReaderTest {
     }
 
     @Test
+    void twoSplitsOnOneReaderEachFinishWithTheirOwnFramesAndEndTheInput() throws Exception {
+        // Every fetch names its split (the batches' split id, the finished split): with two
+        // splits in flight each batch must come back under its own split, every frame once.
+        Path a = dir.resolve("a.pcapng");
+        Path b = dir.resolve("b.pcapng");
+        CaptureFiles.write(a, START, 2000, "eth0");
+        CaptureFiles.write(b, START, 1500, "eth1");
+        TestingReaderOutput<CapturedFrame> output = new TestingReaderOutput<>();
+        try (CaptureSourceReader<CapturedFrame> reader = reader(0)) {
+            reader.start();
+            reader.addSplits(List.of(CaptureSplit.file(a), CaptureSplit.file(b)));
+            reader.notifyNoMoreSplits();
+
+            List<CapturedFrame> frames = drain(reader, output);
+
+            assertThat(frames).hasSize(3500);
+            assertThat(frames).filteredOn(f -> f.getInterfaceName().equals("eth0")).extracting(CapturedFrame::getSequence)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 2000).boxed().toList());
+            assertThat(frames).filteredOn(f -> f.getInterfaceName().equals("eth1")).extracting(CapturedFrame::getSequence)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 1500).boxed().toList());
+        }
+    }
+
+    @Test
     void pollNextReturnsAtOnceWhileTheFetcherIsStillWaitingForFrames() throws Exception {
         // paced at the recorded speed, the second frame is due only an hour after the first
         Path later = dir.resolve("later.pcapng");
