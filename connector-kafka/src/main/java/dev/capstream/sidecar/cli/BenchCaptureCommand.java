@@ -47,6 +47,16 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
     private static final int WARM_UP_BLOCK_SIZE = 4096;
     private static final int WARM_UP_BLOCKS = 256;
     private static final int WARM_UP_BURST = 6;
+    /**
+     * The warm-up ring's block timeout, whatever the measured ring's: a burst's last, partly filled
+     * block must be handed over while a waiting poll sleeps, so that the poll's wake-up-to-a-ready-block
+     * branch is compiled too. With the measured timeout (100 ms by default) it never was, and the first
+     * live wake-up deoptimised the poll path inside the measured window (-XX:+PrintCompilation showed
+     * an uncommon trap in AfPacketReader.poll right after ready, then seconds in profiled code).
+     */
+    private static final int WARM_UP_BLOCK_TIMEOUT_MILLIS = 1;
+    /** How long every tenth warm-up turn waits: several warm-up block timeouts. */
+    private static final long WARM_UP_WAIT_MILLIS = 5;
     /** Block turns to run: past C2's thresholds (a few thousand calls) for every method on the block path. */
     private static final int WARM_UP_BLOCK_TURNS = 20_000;
     private static final long WARM_UP_MAX_MILLIS = 5_000;
@@ -210,7 +220,7 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
         long[] totals = new long[2];
         try (DemoLink lab = DemoLink.create()) {
             AfPacketOptions warm = options.withRing(RingConfig.of(WARM_UP_BLOCK_SIZE, WARM_UP_BLOCKS,
-                            options.ring().blockTimeoutMillis()))
+                            WARM_UP_BLOCK_TIMEOUT_MILLIS))
                     .withFanoutGroupId(AfPacketOptions.AUTO_GROUP_ID)
                     .withFilter(dev.capstream.capture.afpacket.CaptureFilter.NONE);
             // An AF_XDP run warms its own reader's path, on a ring small enough to turn many batches.
@@ -227,9 +237,10 @@ final class BenchCaptureCommand implements java.util.concurrent.Callable<Integer
                         lab.send(frames[i % frames.length]);
                     }
                     // Mostly non-blocking turns; every tenth burst also waits, as the live loop does when idle.
-                    long timeout = burst % 10 == 9 ? 1 : 0;
+                    long timeout = burst % 10 == 9 ? WARM_UP_WAIT_MILLIS : 0;
                     while (drainOnce(reader, totals, timeout)) {
                         blocks++;
+                        timeout = 0; // one wait per waiting turn: the rest drains what is there
                     }
                     drainOnce(reader, totals, 0);
                 }
