@@ -82,4 +82,23 @@ public interface SplitReader extends AutoCloseable, InterfaceTable {
     /** Releases the ring and the socket. Idempotent. */
     @Override
     void close();
+
+    /**
+     * The checks every {@link #poll} makes before it looks for frames, with the same messages for
+     * every reader kind: not closed, a timeout that is not negative, and nothing still held.
+     *
+     * @param held what a reader hands over at once ("block", "batch"), named in the message
+     */
+    static void checkPoll(SplitAddress address, boolean closed, long timeoutMillis, boolean holding, String held) {
+        if (closed) {
+            throw new IllegalStateException("reader " + address + " is closed");
+        }
+        if (timeoutMillis < 0) {
+            throw new IllegalArgumentException("poll timeout " + timeoutMillis + " ms is negative");
+        }
+        if (holding) {
+            throw new IllegalStateException("poll() on " + address + " while the previous " + held
+                    + " is held: release() it first");
+        }
+    }
 }

@@ -326,16 +326,7 @@ final class AfPacketReader implements SplitReader {
 
     @Override
     public FrameCursor poll(long timeoutMillis) {
-        if (closed) {
-            throw new IllegalStateException("reader " + address + " is closed");
-        }
-        if (timeoutMillis < 0) {
-            throw new IllegalArgumentException("poll timeout " + timeoutMillis + " ms is negative");
-        }
-        if (holding) {
-            throw new IllegalStateException("poll() on " + address
-                    + " while the previous block is held: release() it first");
-        }
+        SplitReader.checkPoll(address, closed, timeoutMillis, holding, "block");
         if (blockReady()) {
             return handOver();
         }

@@ -162,15 +162,7 @@ final class AfXdpReader implements SplitReader {
 
     @Override
     public FrameCursor poll(long timeoutMillis) {
-        if (closed) {
-            throw new IllegalStateException("reader " + address + " is closed");
-        }
-        if (timeoutMillis < 0) {
-            throw new IllegalArgumentException("poll timeout " + timeoutMillis + " ms is negative");
-        }
-        if (holding) {
-            throw new IllegalStateException("poll() on " + address + " while the previous batch is held: release() it first");
-        }
+        SplitReader.checkPoll(address, closed, timeoutMillis, holding, "batch");
         int ready = socket.rx.producerAcquire() - rxConsumer;
         if (ready == 0 && timeoutMillis > 0 && batchWaitNanos > 0) {
             // Under steady traffic the next frames are a batch wait away: sleeping that long first
