@@ -3,6 +3,7 @@ package dev.capstream.flink.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
 import dev.capstream.flink.split.CaptureSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;

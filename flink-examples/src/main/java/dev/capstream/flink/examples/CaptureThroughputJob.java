@@ -4,7 +4,7 @@ import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Direction;
 import dev.capstream.avro.TimestampSource;
 import dev.capstream.flink.source.CaptureSource;
-import dev.capstream.flink.source.CapturedFrameTypeInfo;
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
