@@ -17,7 +17,7 @@
 #   bench/flink-live.sh                      # 64 B, 1 round, table + search + ceilings + idle (~8 min)
 #   SIZES="64 1514" REPEATS=3 bench/flink-live.sh
 # Root; gcc, python3, a JDK 25. The harness is copied to $CACHE and runs on its own veth pair
-# (fl17a/fl17b, netns fl17-tx; the idle pair fl17ia/fl17ib), under `flock /tmp/capbench.lock` (one
+# (TAG=fl17: fl17a/fl17b, netns fl17-tx; the idle pair fl17ia/fl17ib), under `flock /tmp/capbench.lock` (one
 # harness run at a time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,18 +26,20 @@ cache=${CACHE:-/var/tmp/capstream-flink-bench}
 out=${OUTDIR:-$cache/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$cache/capture" "$out"
 (cd "$shared/bench/capture" && tar --exclude=results --exclude=lib --exclude=target -cf - .) | tar -C "$cache/capture" -xf -
-sed -i 's/^IFACE=bench0 NETNS=bench-tx TXIF=bench1$/IFACE=fl17a NETNS=fl17-tx TXIF=fl17b/;
-        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/' "$cache/capture/run.sh"
-grep -q '^IFACE=fl17a' "$cache/capture/run.sh" || { echo "flink-live: cannot retarget the capture harness's veth names" >&2; exit 2; }
+tag=${TAG:-fl17}
+[[ $tag =~ ^[a-z0-9]{1,12}$ ]] || { echo "flink-live: TAG=$tag: use 1-12 lower-case letters or digits (it names the veth pairs)" >&2; exit 2; }
+sed -i "s/^IFACE=bench0 NETNS=bench-tx TXIF=bench1\$/IFACE=${tag}a NETNS=${tag}-tx TXIF=${tag}b/;
+        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/" "$cache/capture/run.sh"
+grep -q "^IFACE=${tag}a" "$cache/capture/run.sh" || { echo "flink-live: cannot retarget the capture harness's veth names" >&2; exit 2; }
 adapter=$root/bench/capture-to-flink-reader.sh
 FLINK_BUILD=${FLINK_BUILD:-1} SOURCE=datagen DURATION=1 "$adapter" >/dev/null 2>&1 \
   || { echo "flink-live: the Flink job does not run (FLINK_BUILD=1 $adapter)" >&2; exit 2; }
 export READER_flink_p1="PARALLELISM=1 $adapter" READER_flink_p2="PARALLELISM=2 $adapter"
 export READER_flink_bytes_p1="PARALLELISM=1 RECORDS=bytes $adapter"
 idle() {  # the live jobs with no traffic: an idle veth pair, IPv6 off so not even a solicitation is sent
-  local a=fl17ia b=fl17ib records
+  local a=${tag}ia b=${tag}ib records
   ip link del "$a" 2>/dev/null || true
-  trap 'ip link del fl17ia 2>/dev/null || true' RETURN
+  trap "ip link del $a 2>/dev/null || true" RETURN
   ip link add "$a" type veth peer name "$b"
   for i in "$a" "$b"; do echo 1 >"/proc/sys/net/ipv6/conf/$i/disable_ipv6"; ip link set "$i" up; done
   for records in frames bytes; do
@@ -61,7 +63,7 @@ run() {
   done | tee "$out/ceilings.txt"
   idle | tee "$out/idle.txt"
 }
-export -f run idle; export cache out adapter
+export -f run idle; export cache out adapter tag
 flock /tmp/capbench.lock bash -c run
 echo; echo "== $out"; cat "$out/table/summary.md" 2>/dev/null | head -40; cat "$out/search/search.csv" 2>/dev/null
 cat "$out/ceilings.txt" "$out/idle.txt"
