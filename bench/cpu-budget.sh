@@ -13,6 +13,11 @@ pct=${1:-}
   || { echo "cpu-budget: usage: cpu-budget.sh PERCENT(5-800) COMMAND [ARG...]" >&2; exit 2; }
 shift
 name=capstream-budget-$$
+# A budget killed with SIGKILL (the harness's last resort for a reader that does not stop) cannot
+# remove its cgroup: sweep those left empty by runs whose wrapper is gone.
+for old in /sys/fs/cgroup/capstream-budget-* /sys/fs/cgroup/cpu/capstream-budget-*; do
+  [ -d "$old" ] && ! kill -0 "${old##*-}" 2>/dev/null && rmdir "$old" 2>/dev/null
+done
 if grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
   parent=/sys/fs/cgroup
   grep -qw cpu "$parent/cgroup.subtree_control" || echo +cpu >"$parent/cgroup.subtree_control"
