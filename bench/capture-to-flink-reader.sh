@@ -29,6 +29,9 @@ if [ "${FLINK_BUILD:-0}" = 1 ] || [ ! -s "$cp_file" ] || [ -z "$job_jar" ]; then
     || { echo "capture-to-flink-reader: building flink-examples failed (see above)" >&2; exit 2; }
   job_jar=$(ls "$target"/flink-examples-*.jar | grep -v -e '-tests.jar' -e 'original-' | head -1)
 fi
+# JOB_JAR: another build's shaded job jar (it carries capstream's classes; Flink's come from cp_file),
+# e.g. main's beside a branch's in one harness run.
+job_jar=${JOB_JAR:-$job_jar}
 pin=()
 if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; then
   if [ "$SOURCE" = datagen ]; then
@@ -40,9 +43,12 @@ if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; th
   [ -n "${READER_CPUS-1}" ] && pin=(taskset -c "${READER_CPUS-1}")
 else
   # Before `ready` the job replays WARMUP_FRAMES (2 M) frames of WARMUP_FRAME_BYTES (64: the size the
-  # harness sends) through the same pipeline, so the JIT has compiled it before the measured window.
+  # harness sends) through the same pipeline, then captures WARMUP_RING_DATAGRAMS (200 k) UDP datagrams
+  # it sends itself on loopback (a live ring: the AF_PACKET path), so the JIT has compiled both before
+  # the measured window. WARMUP_RING_DATAGRAMS=0: the file replay only (the job before the ring warm-up).
   args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}" --records "${RECORDS:-frames}"
         --warmup-frames "${WARMUP_FRAMES:-2000000}" --warmup-frame-bytes "${WARMUP_FRAME_BYTES:-64}")
+  [ -n "${WARMUP_RING_DATAGRAMS:-}" ] && args+=(--warmup-ring-datagrams "$WARMUP_RING_DATAGRAMS")
 fi
 exec "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.capstream.avro ${FLINK_JAVA_OPTS:-} \

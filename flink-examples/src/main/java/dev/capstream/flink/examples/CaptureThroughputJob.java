@@ -57,7 +57,7 @@ public final class CaptureThroughputJob {
 
     static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES | --datagen-frames FRAME_BYTES)"
             + " [--parallelism N] [--records frames|bytes (live: frames)] [--warmup-frames N (live: 2000000, 0 = none)]"
-            + " [--warmup-frame-bytes 64]"
+            + " [--warmup-frame-bytes 64] [--warmup-ring-datagrams N (live: 200000, 0 = none)]"
             + " [--duration SECONDS]";
 
     private CaptureThroughputJob() {
@@ -86,8 +86,7 @@ public final class CaptureThroughputJob {
                     .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
         } else {
             FrameDeserializer<?> records = BadArguments.exitOn(USAGE, args, () -> records(job.get("records", "frames")));
-            JitWarmup.run(conf, job.integer("warmup-frames", 2_000_000), job.integer("warmup-frame-bytes", 64), records);
-            RECORDS.reset();
+            warmUp(conf, job, parallelism, records);
             // One fanout member per subtask, so parallelism 2 reads two splits of the interface.
             AbstractCaptureSource<?> source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
                     .interfaces(JobArgs.parse(args).list("interfaces")).fanoutMembers(parallelism).build(records));
@@ -128,6 +127,21 @@ public final class CaptureThroughputJob {
             }
         }
         System.exit(0);     // the hook reports; the MiniCluster goes with the JVM
+    }
+
+    /** The JIT warm-up before {@code ready} ({@link JitWarmup}): a file replay, then a live ring on lo. */
+    private static void warmUp(Configuration conf, JobArgs job, int parallelism, FrameDeserializer<?> records)
+            throws Exception {
+        int frameBytes = job.integer("warmup-frame-bytes", 64);
+        JitWarmup.run(conf, job.integer("warmup-frames", 2_000_000), frameBytes, records);
+        int datagrams = job.integer("warmup-ring-datagrams", 200_000);
+        long start = System.nanoTime();
+        long ringFrames = JitWarmup.ring(conf, datagrams, frameBytes, parallelism, records);
+        if (datagrams > 0) {
+            System.err.printf("warm-up: %d of %d frames through a live ring on lo in %.1f s%n", ringFrames,
+                    2L * datagrams, (System.nanoTime() - start) / 1e9);
+        }
+        RECORDS.reset();
     }
 
     /** The live source's record type, as {@code --records} names it. */
@@ -194,7 +208,7 @@ public final class CaptureThroughputJob {
         }
     }
 
-    private static void waitRunning(JobClient client) throws Exception {
+    static void waitRunning(JobClient client) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (client.getJobStatus().get() != JobStatus.RUNNING) {
             if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
@@ -215,7 +229,7 @@ public final class CaptureThroughputJob {
      * kernel's {@code /proc/net/packet}, matched to this process's socket inodes), plus a moment
      * for the fanout join that follows the bind: a frame sent before that is not captured.
      */
-    private static void waitBound(JobClient client, String[] interfaces, int members) throws Exception {
+    static void waitBound(JobClient client, String[] interfaces, int members) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         for (String iface : interfaces) {
             String ifindex = Files.readString(Path.of("/sys/class/net", iface, "ifindex")).strip();
