@@ -49,6 +49,8 @@ idle() {  # the live jobs with no traffic: an idle veth pair, IPv6 off so not ev
 }
 run() {
   cd "$cache/capture"
+  # READY_TIMEOUT 90: the live jobs warm up on a file and a loopback ring before `ready`.
+  export READY_TIMEOUT=${READY_TIMEOUT:-90}
   READERS="ref_v3_f1 flink_p1 flink_p2 flink_bytes_p1" SIZES=${SIZES:-64} REPEATS=${REPEATS:-1} \
     COUNT=${COUNT:-2000000} MAXDUR=${MAXDUR:-5} OUTDIR=$out/table ./run.sh table
   SEARCH_READERS="ref_v3_f1 flink_p1 flink_bytes_p1" SIZES=${SIZES:-64} OUTDIR=$out/search ./run.sh search

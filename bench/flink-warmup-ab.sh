@@ -6,8 +6,9 @@
 # path compiled before `ready`), and the C TPACKET_V3 reference, in the capture harness's table
 # (full generator rate, 64 B). MAIN_JAR=/path/to/flink-examples.jar adds flink_main (another build's
 # job jar, e.g. main's). Then one more round of both with -XX:+PrintCompilation: the JIT's
-# compilations after `ready`, by package (compiles.txt).
-#   bench/flink-warmup-ab.sh                     # 64 B, 3 rounds + 1 compile round (~4 min)
+# compilations after `ready`, by package (compiles.txt; that round's table is no figure: the JIT's
+# lines interleave with the job's result line).
+#   bench/flink-warmup-ab.sh                     # 64 B, 3 rounds + 1 compile round (~6 min)
 #   REPEATS=1 MAIN_JAR=/tmp/fw17-main.jar bench/flink-warmup-ab.sh
 # Root; gcc, a JDK 25. Harness copied to $CACHE, veth fwab17a/fwab17b, netns fwab17-tx;
 # under `flock /tmp/capbench.lock` (one harness run at a time).
@@ -41,11 +42,13 @@ export -f run; export cache out readers
 flock /tmp/capbench.lock bash -c run
 # PrintCompilation lines after `ready` ("made not entrant" lines apart), by the compiled method's package
 for log in "$out"/compiles/logs/table-*-flink_*.log; do
-  awk -v f="$(basename "$log" .log)" '/^ready/ {on = 1; next} on && /::/ && !/made not entrant/ {
+  awk -v f="$(basename "$log" .log)" '/^ready/ {on = 1; next} on && /made not entrant/ && /dev\.capstream/ {d++}
+    on && /::/ && !/made not entrant/ {
       for (i = 1; i <= NF; i++) if ($i ~ /::/) { m = $i; break }
       k = m ~ /^dev\.capstream/ ? "capstream" : m ~ /^org\.apache\.flink/ ? "flink" : m ~ /pekko|^scala/ ? "pekko+scala" : m ~ /^(java|jdk|sun)\./ ? "jdk" : "other"
       n[k]++; t++; if (k == "capstream") c[m]++ }
-    END { printf "%s: %d compilations after ready:", f, t; for (k in n) printf " %s=%d", k, n[k]; printf "\n"
+    END { printf "%s: %d compilations after ready:", f, t; for (k in n) printf " %s=%d", k, n[k]
+          printf "; capstream methods made not entrant: %d\n", d
           for (m in c) printf "    %s\n", m }' "$log"
 done | tee "$out/compiles.txt"
 echo; echo "== $out"; cat "$out/table/summary.md" 2>/dev/null | head -30

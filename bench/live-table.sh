@@ -89,7 +89,8 @@ if [ "$flink" = 1 ]; then
 fi
 out=${OUTDIR:-$root/bench/results/live-$(date +%Y%m%d-%H%M%S)-$mode}
 # The readers take the ring, the worker or the MiniCluster up from nothing each run: 5 s runs, 3 s probes.
-(cd "$cache/capture" && OUTDIR=$out SIZES="${SIZES:-64}" REPEATS="${REPEATS:-1}" READERS="${READERS:-$readers}" \
+# READY_TIMEOUT 120: the Flink job warms up on a file and a loopback ring before `ready` (on a CPU budget, slowly).
+(cd "$cache/capture" && READY_TIMEOUT="${READY_TIMEOUT:-120}" OUTDIR=$out SIZES="${SIZES:-64}" REPEATS="${REPEATS:-1}" READERS="${READERS:-$readers}" \
     SEARCH_READERS="${SEARCH_READERS:-$readers}" \
     COUNT="${COUNT:-3000000}" MAXDUR="${MAXDUR:-5}" SEARCH_DUR="${SEARCH_DUR:-3}" ./run.sh "$mode")
 if [ "$flink" = 1 ]; then
