@@ -4,11 +4,13 @@
 # pcap replay before `ready` (flink_file: WARMUP_RING_DATAGRAMS=0, the job as it was) beside the same
 # build that also captures 200 k datagrams of its own on loopback (flink_ring: the AF_PACKET ring
 # path compiled before `ready`), and the C TPACKET_V3 reference, in the capture harness's table
-# (full generator rate, 64 B). MAIN_JAR=/path/to/flink-examples.jar adds flink_main (another build's
+# (full generator rate, 64 B). The control, flink_ring1, captures 1 datagram on loopback: the same extra
+# job start and cancel before `ready` (and time for the file job's leftovers to settle), without the
+# ring path compiled. MAIN_JAR=/path/to/flink-examples.jar adds flink_main (another build's
 # job jar, e.g. main's). Then one more round of both with -XX:+PrintCompilation: the JIT's
 # compilations after `ready`, by package (compiles.txt; that round's table is no figure: the JIT's
 # lines interleave with the job's result line).
-#   bench/flink-warmup-ab.sh                     # 64 B, 3 rounds + 1 compile round (~6 min)
+#   bench/flink-warmup-ab.sh                     # 64 B, 3 rounds + 1 compile round (~8 min)
 #   REPEATS=1 MAIN_JAR=/tmp/fw17-main.jar bench/flink-warmup-ab.sh
 # Root; gcc, a JDK 25. Harness copied to $CACHE, veth fwab17a/fwab17b, netns fwab17-tx;
 # under `flock /tmp/capbench.lock` (one harness run at a time).
@@ -27,7 +29,8 @@ FLINK_BUILD=${FLINK_BUILD:-1} SOURCE=datagen DURATION=1 "$adapter" >/dev/null 2>
   || { echo "flink-warmup-ab: the Flink job does not run (FLINK_BUILD=1 $adapter)" >&2; exit 2; }
 export READER_flink_file="WARMUP_RING_DATAGRAMS=0 PARALLELISM=1 $adapter"
 export READER_flink_ring="PARALLELISM=1 $adapter"
-readers="ref_v3_f1 flink_file flink_ring"
+export READER_flink_ring1="WARMUP_RING_DATAGRAMS=1 PARALLELISM=1 $adapter"
+readers="ref_v3_f1 flink_file flink_ring flink_ring1"
 if [ -n "${MAIN_JAR:-}" ]; then
   export READER_flink_main="JOB_JAR=$MAIN_JAR PARALLELISM=1 $adapter"; readers="$readers flink_main"
 fi
@@ -35,7 +38,7 @@ run() {
   cd "$cache/capture"
   READERS="$readers" SIZES=${SIZES:-64} REPEATS=${REPEATS:-3} COUNT=${COUNT:-2000000} MAXDUR=${MAXDUR:-5} \
     READY_TIMEOUT=90 OUTDIR=$out/table ./run.sh table
-  FLINK_JAVA_OPTS=-XX:+PrintCompilation READERS="flink_file flink_ring" SIZES=${SIZES:-64} REPEATS=1 \
+  FLINK_JAVA_OPTS=-XX:+PrintCompilation READERS="flink_file flink_ring flink_ring1" SIZES=${SIZES:-64} REPEATS=1 \
     COUNT=${COUNT:-2000000} MAXDUR=${MAXDUR:-5} READY_TIMEOUT=90 OUTDIR=$out/compiles ./run.sh table
 }
 export -f run; export cache out readers
