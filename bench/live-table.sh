@@ -11,6 +11,8 @@
 #   bench/live-table.sh                    # 64 B: offered-load table (1 round) + loss-free search, ~10 min quiet
 #   MODE=table bench/live-table.sh         # the table only (~3 min);  MODE=search: the search only
 #   SIZES="64 1514" REPEATS=3 bench/live-table.sh
+#   BUDGET=50 MODE=search bench/live-table.sh   # every reader on 50 % of one CPU (bench/cpu-budget.sh):
+#                                  # hosts that all take the generator's full rate get a loss-free rate each
 # Root; gcc, python3, a JDK 25. Builds what is missing (the sidecar, the Connect plugin archive,
 # flink-examples). The harnesses are copied to $CACHE (kept: the Kafka jars are fetched once) and run
 # on their own veth pair and netns (TAG=lt17: lt17a/lt17b, netns lt17-tx; at most 13 characters) and
@@ -70,15 +72,16 @@ fi
 (cd "$cache/kafka" && ./broker.sh start)
 trap '(cd "$cache/kafka" && ./broker.sh clean) || true' EXIT
 kafka=127.0.0.1:$port
+budget=${BUDGET:+$root/bench/cpu-budget.sh $BUDGET}
 export KAFKA_HARNESS=$cache/kafka
-export READER_sidecar_frame="KAFKA=$kafka $root/bench/capture-to-kafka-reader.sh"
-export READER_sidecar_batch="KAFKA=$kafka CAPSTREAM_ARGS='--record-mode batch' $root/bench/capture-to-kafka-reader.sh"
-export READER_connect_frame="KAFKA=$kafka MODE=frame $root/bench/capture-to-connect-reader.sh"
-export READER_connect_batch="KAFKA=$kafka MODE=batch $root/bench/capture-to-connect-reader.sh"
+export READER_sidecar_frame="KAFKA=$kafka $budget $root/bench/capture-to-kafka-reader.sh"
+export READER_sidecar_batch="KAFKA=$kafka CAPSTREAM_ARGS='--record-mode batch' $budget $root/bench/capture-to-kafka-reader.sh"
+export READER_connect_frame="KAFKA=$kafka MODE=frame $budget $root/bench/capture-to-connect-reader.sh"
+export READER_connect_batch="KAFKA=$kafka MODE=batch $budget $root/bench/capture-to-connect-reader.sh"
 readers="ref_v3_f1 sidecar_frame sidecar_batch connect_frame connect_batch"
 if [ "$flink" = 1 ]; then
-  export READER_flink_p1="PARALLELISM=1 $root/bench/capture-to-flink-reader.sh"
-  export READER_flink_p2="PARALLELISM=2 $root/bench/capture-to-flink-reader.sh"
+  export READER_flink_p1="PARALLELISM=1 $budget $root/bench/capture-to-flink-reader.sh"
+  export READER_flink_p2="PARALLELISM=2 $budget $root/bench/capture-to-flink-reader.sh"
   readers="$readers flink_p1 flink_p2"
 fi
 out=${OUTDIR:-$root/bench/results/live-$(date +%Y%m%d-%H%M%S)-$mode}
@@ -90,7 +93,7 @@ if [ "$flink" = 1 ]; then
   # Flink's own ceiling in the same run: the same job with DataGeneratorSource records of a 64 B
   # frame's CapturedFrame size (134 B), records/s, beside flink_p1/flink_p2's loss-free capture rate.
   for p in 1 2; do
-    line=$(PARALLELISM=$p SOURCE=datagen DURATION=10 "$root/bench/capture-to-flink-reader.sh" 2>"$out/logs/datagen-p$p.log" \
+    line=$(PARALLELISM=$p SOURCE=datagen DURATION=10 $budget "$root/bench/capture-to-flink-reader.sh" 2>"$out/logs/datagen-p$p.log" \
       | grep 'captured=' | tail -1 || true)
     echo "$p,${line:-failed: see logs/datagen-p$p.log}" >>"$out/datagen.csv"
   done
