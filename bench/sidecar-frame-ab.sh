@@ -11,7 +11,7 @@
 #   new_lz4    + --producer-property compression.type=lz4
 #   new_par    + JAVA_OPTS=-XX:+UseParallelGC (footprint: DURATION=60 JAVA_OPTS=-XX:+UseParallelGC bench/footprint.sh)
 #   new_hw25   + --high-water 0.25 --low-water 0.15: a quarter of buffer.memory in flight on the heap, not 0.8
-#   bench/sidecar-frame-ab.sh                                  # ~8 min on a quiet machine
+#   REPEATS=2 SEARCH_REPEATS=2 bench/sidecar-frame-ab.sh       # the figures in README (~12 min quiet)
 #   VARIANTS="ref new" MODE=table bench/sidecar-frame-ab.sh    # the fixed-rate CPU table only
 #   REF=51360c0 REPEATS=3 bench/sidecar-frame-ab.sh
 # Root; gcc, python3, a JDK 25. Veth sf17a/sf17b, netns sf17-tx, broker on PORT (19180); results in
@@ -25,7 +25,7 @@ cache=${CACHE:-/var/tmp/capstream-sidecar-ab-$tag}
 port=${PORT:-19180}
 mode=${MODE:-all}
 ref=${REF:-main}
-variants=${VARIANTS:-ref new new_lz4 new_par new_hw25}
+variants=${VARIANTS:-ref new new_hw25 new_lz4 new_par}
 mkdir -p "$cache"
 for h in capture kafka; do
   mkdir -p "$cache/$h"

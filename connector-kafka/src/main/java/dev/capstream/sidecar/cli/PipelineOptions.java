@@ -55,17 +55,12 @@ final class PipelineOptions {
                     + "overrides capstream's defaults (acks=all, enable.idempotence=true).")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
-    // A quarter, not most, of buffer.memory: records waiting for Kafka live on the heap the launcher
-    // sizes as buffer.memory + 64 MiB, and at 0.8 a sink that fell behind (a cold JIT, a slow broker)
-    // kept ~58 MiB of them alive through collections: back-to-back full GCs took the capture loop's
-    // CPU and the ring overflowed (bench/results/sidecar-frame-profile-20261203/profile.md). What
-    // waits beyond a quarter waits in the ring, which costs the collector nothing.
-    @Option(names = "--high-water", paramLabel = "FRACTION", defaultValue = "0.25",
+    @Option(names = "--high-water", paramLabel = "FRACTION", defaultValue = "0.8",
             description = "Backpressure engages when unacknowledged bytes exceed this fraction of the producer's "
                     + "buffer.memory: the split stops draining its ring (default: ${DEFAULT-VALUE}).")
     double highWater;
 
-    @Option(names = "--low-water", paramLabel = "FRACTION", defaultValue = "0.15",
+    @Option(names = "--low-water", paramLabel = "FRACTION", defaultValue = "0.5",
             description = "Backpressure lifts below this fraction (default: ${DEFAULT-VALUE}).")
     double lowWater;
 
