@@ -3,10 +3,14 @@
 # Runs flink-examples' CaptureThroughputJob in a local MiniCluster (PARALLELISM 1 or 2: one fanout
 # member per subtask), the live capture source on $CAP_IFACE into a discarding sink; it prints
 # `ready` once the job runs and `captured=N drops=-1` (records that reached the sink) on SIGTERM.
+# RECORDS=frames (default: Avro CapturedFrame) or bytes (each frame's bytes as a byte[]).
 #   READER_flink="PARALLELISM=2 $PWD/bench/capture-to-flink-reader.sh" READERS="ref_v3_f1 flink" ./run.sh table
+#   READER_flinkb="RECORDS=bytes $PWD/bench/capture-to-flink-reader.sh" READERS="ref_v3_f1 flinkb" ./run.sh table
 # The framework's ceiling, the same job with Flink's DataGeneratorSource making byte records of
-# RECORD_BYTES (default 134: a 64 B frame's CapturedFrame), for DURATION s, outside the harness:
+# RECORD_BYTES (default 134: a 64 B frame's CapturedFrame; 64 for RECORDS=bytes' records of 64 B
+# frames), for DURATION s, outside the harness:
 #   SOURCE=datagen DURATION=10 bench/capture-to-flink-reader.sh      -> captured=N ... records_per_s=R
+#   SOURCE=datagen RECORD_BYTES=64 DURATION=10 bench/capture-to-flink-reader.sh
 # and, to tell the record type's cost from the source's, the generator making CapturedFrame records
 # of FRAME_BYTES (64) frames, no ring: SOURCE=datagen-frames DURATION=10 bench/capture-to-flink-reader.sh
 # Both print cpu_s_per_M (the JVM's CPU per million records), comparable with the harness's
@@ -37,8 +41,8 @@ if [ "${SOURCE:-live}" = datagen ] || [ "${SOURCE:-live}" = datagen-frames ]; th
 else
   # Before `ready` the job replays WARMUP_FRAMES (2 M) frames of WARMUP_FRAME_BYTES (64: the size the
   # harness sends) through the same pipeline, so the JIT has compiled it before the measured window.
-  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}" --warmup-frames "${WARMUP_FRAMES:-2000000}"
-        --warmup-frame-bytes "${WARMUP_FRAME_BYTES:-64}")
+  args=(--interfaces "$CAP_IFACE" --duration "${CAP_DURATION:-60}" --records "${RECORDS:-frames}"
+        --warmup-frames "${WARMUP_FRAMES:-2000000}" --warmup-frame-bytes "${WARMUP_FRAME_BYTES:-64}")
 fi
 exec "${pin[@]}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
     -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.capstream.avro ${FLINK_JAVA_OPTS:-} \

@@ -2,7 +2,8 @@
 """The same-run ratios issue 17's targets are stated in, from one bench/live-table.sh result directory.
 
 Reads search.csv (the capture harness's loss-free search: rep,size,reader,max_lossfree_pps,note) and
-datagen.csv (Flink's DataGeneratorSource ceiling: parallelism,"captured=... records_per_s=R").
+datagen.csv (Flink's DataGeneratorSource ceiling: parallelism,"captured=... records_per_s=R"; the
+key bytesP is the byte[] ceiling of 64 B records, the size of flink_bytes_pP's records at 64 B frames).
 A reader that lost nothing even at the generator's full rate is "gen-limited": its true limit is
 higher, so a ratio with it in the denominator is a lower bound only when the numerator is not
 gen-limited too; both gen-limited says nothing but "both took everything offered".
@@ -69,6 +70,11 @@ for size in sorted({s for _, s in search}, key=int):
         if n is not None or p in datagen:
             rows.append((f"flink_p{p} loss-free pps / DataGeneratorSource p{p} records/s", size, fmt(n, ng),
                          fmt(d, False), ratio(n, ng, d, False), "0.8"))
+    n, ng = lossfree("flink_bytes_p1", size)
+    d = datagen.get("bytes1")
+    if n is not None or "bytes1" in datagen:
+        rows.append(("flink_bytes_p1 loss-free pps / DataGeneratorSource byte[64] p1 records/s", size, fmt(n, ng),
+                     fmt(d, False), ratio(n, ng, d, False), "0.8"))
     ref, refg = lossfree("ref_v3_f1", size)
     for host in ("sidecar_frame", "sidecar_batch"):
         n, ng = lossfree(host, size)

@@ -8,6 +8,8 @@
 #   connect_frame / connect_batch   capture-to-connect-reader.sh (ConnectStandalone + the packaged plugin)
 #   flink_p1 / flink_p2             capture-to-flink-reader.sh (MiniCluster, live source -> discarding sink),
 #                                   and the same job on DataGeneratorSource (Flink's ceiling); FLINK=0 leaves Flink out
+#   flink_bytes_p1                  the same with byte[] records (RECORDS=bytes), beside a DataGeneratorSource
+#                                   ceiling of byte[] records of the same size (64 B at 64 B frames)
 #   bench/live-table.sh                    # 64 B: offered-load table (1 round) + loss-free search, ~10 min quiet
 #   MODE=table bench/live-table.sh         # the table only (~3 min);  MODE=search: the search only
 #   SIZES="64 1514" REPEATS=3 bench/live-table.sh
@@ -82,7 +84,8 @@ readers="ref_v3_f1 sidecar_frame sidecar_batch connect_frame connect_batch"
 if [ "$flink" = 1 ]; then
   export READER_flink_p1="PARALLELISM=1 $budget $root/bench/capture-to-flink-reader.sh"
   export READER_flink_p2="PARALLELISM=2 $budget $root/bench/capture-to-flink-reader.sh"
-  readers="$readers flink_p1 flink_p2"
+  export READER_flink_bytes_p1="PARALLELISM=1 RECORDS=bytes $budget $root/bench/capture-to-flink-reader.sh"
+  readers="$readers flink_p1 flink_p2 flink_bytes_p1"
 fi
 out=${OUTDIR:-$root/bench/results/live-$(date +%Y%m%d-%H%M%S)-$mode}
 # The readers take the ring, the worker or the MiniCluster up from nothing each run: 5 s runs, 3 s probes.
@@ -97,6 +100,11 @@ if [ "$flink" = 1 ]; then
       | grep 'captured=' | tail -1 || true)
     echo "$p,${line:-failed: see logs/datagen-p$p.log}" >>"$out/datagen.csv"
   done
+  # and byte[] records of flink_bytes_p1's size: a 64 B frame's bytes (the first size measured)
+  size=${SIZES:-64}; size=${size%% *}
+  line=$(PARALLELISM=1 SOURCE=datagen RECORD_BYTES=$size DURATION=10 $budget "$root/bench/capture-to-flink-reader.sh" \
+    2>"$out/logs/datagen-bytes-p1.log" | grep 'captured=' | tail -1 || true)
+  echo "bytes1,${line:-failed: see logs/datagen-bytes-p1.log}" >>"$out/datagen.csv"
 fi
 python3 "$root/bench/live-ratios.py" "$out" | tee -a "$out/summary.md"
 echo "results: $out (summary.md: the table; logs/: every reader's output)"

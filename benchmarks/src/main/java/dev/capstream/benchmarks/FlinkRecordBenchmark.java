@@ -2,9 +2,9 @@ package dev.capstream.benchmarks;
 
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.InterfaceTable;
-import dev.capstream.flink.reader.CapturedFrameConverter;
-import dev.capstream.flink.reader.FrameOrigin;
-import dev.capstream.flink.source.CapturedFrameTypeInfo;
+import dev.capstream.flink.deserializer.FrameDeserializer;
+import dev.capstream.flink.deserializer.FrameOrigin;
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +32,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * The Flink source's per-frame work: a {@link CapturedFrame} built from a frame in native memory
  * (the record object plus a copy of the bytes, which Flink needs, since the ring block goes back
  * to the kernel), and that record written by flink-avro's serializer, as it is when it crosses a
- * network exchange between operators. Per frame ({@value #FRAMES} per invocation); run with
- * {@code -prof gc} for the bytes allocated per frame.
+ * network exchange between operators; and the same for the {@code byte[]} records of
+ * {@link FrameDeserializer#bytes()}. Per frame ({@value #FRAMES} per invocation); run with
+ * {@code -prof gc} for the bytes allocated per frame:
+ * {@code java -jar benchmarks/target/benchmarks.jar -prof gc -p frameSize=64 FlinkRecordBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +64,11 @@ public class FlinkRecordBenchmark {
 
     private Arena arena;
     private NativeFrames frames;
-    private final CapturedFrameConverter converter = new CapturedFrameConverter();
+    private final FrameDeserializer<CapturedFrame> converter = FrameDeserializer.capturedFrames();
+    private final FrameDeserializer<byte[]> bytesDeserializer = FrameDeserializer.bytes();
+    /** The serializer Flink picks for {@code byte[]} ({@link FrameDeserializer#bytes()}'s type). */
+    private final TypeSerializer<byte[]> bytesSerializer =
+            bytesDeserializer.getProducedType().createSerializer((SerializerConfig) null);
     private final FrameOrigin origin = new FrameOrigin("probe-1", "afpacket:eth0#0/2", ONE_INTERFACE);
     private final TypeSerializer<CapturedFrame> serializer =
             CapturedFrameTypeInfo.INSTANCE.createSerializer((SerializerConfig) null);
@@ -70,6 +76,7 @@ public class FlinkRecordBenchmark {
     /** flink-avro's plain serializer, whose copy is Avro's generic deepCopy: the copy before capstream's own. */
     private final TypeSerializer<CapturedFrame> avroSerializer = new AvroSerializer<>(CapturedFrame.class);
     private CapturedFrame record;
+    private byte[] bytesRecord;
     private long sequence;
 
     @Setup(Level.Trial)
@@ -78,6 +85,7 @@ public class FlinkRecordBenchmark {
         frames = new NativeFrames(arena, frameSize, FRAMES);
         frames.next();
         record = converter.convert(frames, origin, 0, 0);
+        bytesRecord = bytesDeserializer.convert(frames, origin, 0, 0);
     }
 
     @TearDown(Level.Trial)
@@ -122,5 +130,35 @@ public class FlinkRecordBenchmark {
     @Benchmark
     public CapturedFrame chainedCopyAvroDeepCopy() {
         return avroSerializer.copy(record);
+    }
+
+    /** What a fetch does per frame with {@link FrameDeserializer#bytes()}: copy the bytes out of the block. */
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public void convertBytes(Blackhole sink) {
+        frames.rewind();
+        while (frames.next()) {
+            sink.consume(bytesDeserializer.convert(frames, origin, sequence++, 0));
+        }
+    }
+
+    /** The bytes record serialized by Flink's byte[] serializer, as a network exchange does. */
+    @Benchmark
+    @OperationsPerInvocation(FRAMES)
+    public int convertBytesAndSerialize() throws IOException {
+        frames.rewind();
+        int bytes = 0;
+        while (frames.next()) {
+            out.clear();
+            bytesSerializer.serialize(bytesDeserializer.convert(frames, origin, sequence++, 0), out);
+            bytes += out.length();
+        }
+        return bytes;
+    }
+
+    /** The copy Flink makes of a bytes record for every chained operator (object reuse off): a new array. */
+    @Benchmark
+    public byte[] chainedCopyBytes() {
+        return bytesSerializer.copy(bytesRecord);
     }
 }

@@ -1,5 +1,6 @@
 package dev.capstream.flink.reader;
 
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.split.CaptureSplit;
 import dev.capstream.flink.split.LocalHost;
 import dev.capstream.records.AvroTrust;
@@ -25,13 +26,13 @@ public final class CaptureSourceReader<T> extends SourceReaderBase<FetchedFrames
 
     /** A reader for one subtask; {@code config} tunes Flink's reader base (element queue capacity). */
     public static <T> CaptureSourceReader<T> create(SourceReaderContext context, ReaderSettings settings,
-            FrameConverter<T> converter, Configuration config) {
+            FrameDeserializer<T> deserializer, Configuration config) {
         // The task manager decodes CapturedFrame records here and downstream: Avro must trust them.
         AvroTrust.ensure();
         CaptureReaderMetrics metrics = new CaptureReaderMetrics(context.metricGroup());
         String localHost = LocalHost.name();
         CaptureFetcherManager<T> fetchers = new CaptureFetcherManager<>(
-                () -> new CaptureSplitReader<>(settings, converter, metrics, localHost), config);
+                () -> new CaptureSplitReader<>(settings, deserializer, metrics, localHost), config);
         return new CaptureSourceReader<>(fetchers, metrics, config, context);
     }
 

@@ -2,6 +2,8 @@ package dev.capstream.flink.reader;
 
 import dev.capstream.capture.FrameCursor;
 import dev.capstream.capture.SplitReader;
+import dev.capstream.flink.deserializer.FrameDeserializer;
+import dev.capstream.flink.deserializer.FrameOrigin;
 import dev.capstream.flink.split.CaptureSplit;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +29,7 @@ final class CaptureSplitReader<T>
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSplitReader.class);
 
     private final ReaderSettings settings;
-    private final FrameConverter<T> converter;
+    private final FrameDeserializer<T> deserializer;
     private final CaptureReaderMetrics metrics;
     private final String localHost;
 
@@ -42,10 +44,10 @@ final class CaptureSplitReader<T>
     /** Emitted batches come back here from the task thread (see {@link FetchedFrames#recycle()}). */
     private final ArrayBlockingQueue<FetchedFrames<T>> batches = new ArrayBlockingQueue<>(FetchedFrames.POOL_SIZE);
 
-    CaptureSplitReader(ReaderSettings settings, FrameConverter<T> converter, CaptureReaderMetrics metrics,
+    CaptureSplitReader(ReaderSettings settings, FrameDeserializer<T> deserializer, CaptureReaderMetrics metrics,
             String localHost) {
         this.settings = settings;
-        this.converter = converter;
+        this.deserializer = deserializer;
         this.metrics = metrics;
         this.localHost = localHost;
     }
@@ -69,7 +71,7 @@ final class CaptureSplitReader<T>
                     framesToSkip--;
                     continue;
                 }
-                T value = converter.convert(block, origin, nextSequence++, kernelDrops);
+                T value = deserializer.convert(block, origin, nextSequence++, kernelDrops);
                 batch.add(value, Math.floorDiv(block.timestampNanos(), 1_000_000L), block.captureLength());
             }
         } finally {

@@ -3,8 +3,8 @@ package dev.capstream.flink.source;
 import dev.capstream.flink.enumerator.CaptureEnumeratorState;
 import dev.capstream.flink.enumerator.CaptureEnumeratorStateSerializer;
 import dev.capstream.flink.enumerator.CaptureSplitEnumerator;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.reader.CaptureSourceReader;
-import dev.capstream.flink.reader.FrameConverter;
 import dev.capstream.flink.split.CaptureSplit;
 import dev.capstream.flink.split.CaptureSplitSerializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,8 +18,9 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * The capture source's machinery, whatever record it emits: {@link CaptureSource} emits Avro
- * {@code CapturedFrame}s, the SQL connector emits rows. Splits, enumerator and readers are shared.
+ * A capture source emitting the records its {@link FrameDeserializer} makes: {@link CaptureSource}
+ * emits Avro {@code CapturedFrame}s, {@link CaptureSourceBuilder#build(FrameDeserializer)} any
+ * type, the SQL connector rows. Splits, enumerator and readers are shared.
  *
  * @param <T> the emitted record type
  */
@@ -29,14 +30,11 @@ public abstract class AbstractCaptureSource<T>
     private static final long serialVersionUID = 1L;
 
     private final CaptureSourceSpec spec;
-    private final FrameConverter<T> converter;
-    private final TypeInformation<T> producedType;
+    private final FrameDeserializer<T> deserializer;
 
-    protected AbstractCaptureSource(CaptureSourceSpec spec, FrameConverter<T> converter,
-            TypeInformation<T> producedType) {
+    protected AbstractCaptureSource(CaptureSourceSpec spec, FrameDeserializer<T> deserializer) {
         this.spec = spec;
-        this.converter = converter;
-        this.producedType = producedType;
+        this.deserializer = deserializer;
     }
 
     /** What this source reads. */
@@ -51,7 +49,7 @@ public abstract class AbstractCaptureSource<T>
 
     @Override
     public SourceReader<T, CaptureSplit> createReader(SourceReaderContext context) {
-        return CaptureSourceReader.create(context, spec.readerSettings(), converter, context.getConfiguration());
+        return CaptureSourceReader.create(context, spec.readerSettings(), deserializer, context.getConfiguration());
     }
 
     @Override
@@ -79,7 +77,7 @@ public abstract class AbstractCaptureSource<T>
 
     @Override
     public TypeInformation<T> getProducedType() {
-        return producedType;
+        return deserializer.getProducedType();
     }
 
     @Override

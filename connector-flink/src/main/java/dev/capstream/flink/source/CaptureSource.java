@@ -1,7 +1,7 @@
 package dev.capstream.flink.source;
 
 import dev.capstream.avro.CapturedFrame;
-import dev.capstream.flink.reader.CapturedFrameConverter;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 
 /**
  * A FLIP-27 source of captured frames as Avro {@link CapturedFrame} records: live capture from
@@ -17,14 +17,15 @@ import dev.capstream.flink.reader.CapturedFrameConverter;
  * }</pre>
  *
  * <p>Records travel between operators through flink-avro's {@code AvroSerializer}, so jobs run
- * with {@code pipeline.generic-types: false}.
+ * with {@code pipeline.generic-types: false}. For other record types (the frame's bytes, or a type
+ * of your own) see {@link CaptureSourceBuilder#build(FrameDeserializer)}.
  */
 public final class CaptureSource extends AbstractCaptureSource<CapturedFrame> {
 
     private static final long serialVersionUID = 1L;
 
     CaptureSource(CaptureSourceSpec spec) {
-        super(spec, new CapturedFrameConverter(), CapturedFrameTypeInfo.INSTANCE);
+        super(spec, FrameDeserializer.capturedFrames());
     }
 
     public static CaptureSourceBuilder builder() {

@@ -5,6 +5,7 @@ import dev.capstream.capture.spec.Host;
 import dev.capstream.capture.spec.InvalidSettingException;
 import dev.capstream.capture.spec.Setting;
 import dev.capstream.capture.spec.SettingValues;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.reader.ReaderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * CaptureSource probes = CaptureSource.builder()
  *         .hosts("probe-1", "probe-2").interfaces("eth0").fanoutMembers(2).build();
  * CaptureSource replay = CaptureSource.builder().pcapFiles(Path.of("/data/a.pcapng")).build();
+ * Source<byte[], ?, ?> bytes = CaptureSource.builder().interfaces("eth0").build(FrameDeserializer.bytes());
  * }</pre>
  */
 public final class CaptureSourceBuilder {
@@ -169,9 +171,24 @@ public final class CaptureSourceBuilder {
         from.getOptional(option).ifPresent(v -> options.set(option, v));
     }
 
-    /** Checks the options and builds the source. */
+    /** Checks the options and builds the source of Avro {@code CapturedFrame}s. */
     public CaptureSource build() {
         return new CaptureSource(spec());
+    }
+
+    /**
+     * Checks the options and builds a source whose records {@code deserializer} makes, e.g.
+     * {@code build(FrameDeserializer.bytes())} for each frame's bytes as a {@code byte[]}. Every
+     * record's event timestamp is its frame's capture time.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong and how to fix it
+     */
+    public <T> AbstractCaptureSource<T> build(FrameDeserializer<T> deserializer) {
+        if (deserializer == null) {
+            throw new IllegalArgumentException("capture source: the deserializer is null; pass"
+                    + " FrameDeserializer.capturedFrames(), FrameDeserializer.bytes() or your own");
+        }
+        return new DeserializingCaptureSource<>(spec(), deserializer);
     }
 
     /**

@@ -12,6 +12,6 @@ final class RowDataCaptureSource extends AbstractCaptureSource<RowData> {
 
     RowDataCaptureSource(CaptureSourceSpec spec, FrameColumn[] columns, int timestampPrecision,
             TypeInformation<RowData> rowType) {
-        super(spec, new RowDataFrameConverter(columns, timestampPrecision), rowType);
+        super(spec, new RowDataFrameDeserializer(columns, timestampPrecision, rowType));
     }
 }

@@ -3,6 +3,7 @@ package dev.capstream.flink.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capstream.avro.CapturedFrame;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.split.CaptureSplit;
 import dev.capstream.flink.testing.CaptureFiles;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class CaptureSourceReaderTest {
 
     private static CaptureSourceReader<CapturedFrame> reader(double replaySpeed) {
         ReaderSettings settings = new ReaderSettings(1 << 20, 4, 10, 20, replaySpeed);
-        return CaptureSourceReader.create(new TestingReaderContext(), settings, new CapturedFrameConverter(),
+        return CaptureSourceReader.create(new TestingReaderContext(), settings, FrameDeserializer.capturedFrames(),
                 new Configuration());
     }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Direction;
 import dev.capstream.avro.TimestampSource;
+import dev.capstream.capture.Frame;
+import dev.capstream.capture.lab.TestFrames;
+import dev.capstream.flink.deserializer.FrameDeserializer;
+import dev.capstream.flink.deserializer.FrameOrigin;
 import dev.capstream.flink.testing.CaptureFiles;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,12 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,5 +103,113 @@ class BoundedReplayIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nope.pcap")
                 .hasMessageContaining("does not exist");
+    }
+
+    /** A user's own record: a few header fields, read in place, and no copy of the frame's bytes. */
+    public static final class FrameSummary {
+        public String split;
+        public long sequence;
+        public String interfaceName;
+        public long timestampNanos;
+        public int length;
+        public long testSequence;
+
+        public FrameSummary() {
+        }
+    }
+
+    /** What a user writes: a {@link FrameDeserializer} of their own type, with its TypeInformation. */
+    static final class SummaryDeserializer implements FrameDeserializer<FrameSummary> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public FrameSummary convert(Frame frame, FrameOrigin origin, long sequence, long kernelDrops) {
+            FrameSummary summary = new FrameSummary();
+            summary.split = origin.splitId();
+            summary.sequence = sequence;
+            summary.interfaceName = origin.interfaces().interfaceName(frame.interfaceIndex());
+            summary.timestampNanos = frame.timestampNanos();
+            summary.length = frame.captureLength();
+            summary.testSequence = TestFrames.sequenceOf(frame.bytes());
+            return summary;
+        }
+
+        @Override
+        public TypeInformation<FrameSummary> getProducedType() {
+            return Types.POJO(FrameSummary.class);
+        }
+    }
+
+    @Test
+    void aUserDeserializerMakesTheRecordsOfItsOwnType() throws Exception {
+        long start = Instant.parse("2026-11-22T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+        Path a = dir.resolve("a.pcapng");
+        List<CaptureFiles.Written> written = CaptureFiles.write(a, start, 500, "eth3", "eth4");
+
+        AbstractCaptureSource<FrameSummary> source = CaptureSource.builder().pcapFiles(a)
+                .build(new SummaryDeserializer());
+        assertThat(source.getProducedType()).isEqualTo(Types.POJO(FrameSummary.class));
+
+        List<FrameSummary> got = new java.util.ArrayList<>();
+        try (var it = environment().fromSource(source, WatermarkStrategy.noWatermarks(), "replay summaries")
+                .executeAndCollect("replay into a user type")) {
+            it.forEachRemaining(got::add);
+        }
+
+        got.sort(Comparator.comparingLong(f -> f.sequence));
+        assertThat(got).hasSize(written.size());
+        for (int i = 0; i < written.size(); i++) {
+            FrameSummary f = got.get(i);
+            CaptureFiles.Written w = written.get(i);
+            assertThat(f.sequence).isEqualTo(i);
+            assertThat(f.split).isEqualTo("pcap:" + a);
+            assertThat(f.interfaceName).isEqualTo(w.interfaceName());
+            assertThat(f.timestampNanos).isEqualTo(w.timestampNanos());
+            assertThat(f.length).isEqualTo(w.data().length);
+            assertThat(f.testSequence).isEqualTo(i);
+        }
+    }
+
+    /** A frame's bytes and the event timestamp Flink carried with it. */
+    static final class WithTimestamp extends ProcessFunction<byte[], Tuple2<byte[], Long>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(byte[] frame, Context ctx, Collector<Tuple2<byte[], Long>> out) {
+            out.collect(Tuple2.of(frame, ctx.timestamp()));
+        }
+    }
+
+    @Test
+    void bytesRecordsAreTheFramesWithTheirCaptureTimesAsEventTime() throws Exception {
+        long start = Instant.parse("2026-11-22T00:00:00Z").getEpochSecond() * 1_000_000_000L + 123_456L;
+        Path a = dir.resolve("a.pcapng");
+        List<CaptureFiles.Written> written = CaptureFiles.write(a, start, 600, "eth0");
+
+        AbstractCaptureSource<byte[]> source = CaptureSource.builder().pcapFiles(a).build(FrameDeserializer.bytes());
+        assertThat(source.getProducedType()).isEqualTo(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+        List<Tuple2<byte[], Long>> got = new java.util.ArrayList<>();
+        try (var it = environment().fromSource(source, WatermarkStrategy.noWatermarks(), "replay bytes")
+                .process(new WithTimestamp()).returns(Types.TUPLE(Types.PRIMITIVE_ARRAY(Types.BYTE), Types.LONG))
+                .executeAndCollect("replay into byte[]")) {
+            it.forEachRemaining(got::add);
+        }
+
+        // one split, parallelism 1: records arrive in file order
+        assertThat(got).hasSize(written.size());
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(got.get(i).f0).as("frame %d's bytes", i).isEqualTo(written.get(i).data());
+            assertThat(got.get(i).f1).as("frame %d's event timestamp", i)
+                    .isEqualTo(Math.floorDiv(written.get(i).timestampNanos(), 1_000_000L));
+        }
+    }
+
+    private static StreamExecutionEnvironment environment() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        return env;
     }
 }

@@ -3,14 +3,19 @@ package dev.capstream.flink.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.capstream.avro.CapturedFrame;
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.split.CaptureSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -189,5 +194,35 @@ class CaptureSourceBuilderTest {
     void aMissingFileIsRefusedWithItsPath() {
         assertThatThrownBy(() -> CaptureSource.builder().pcapFiles(dir.resolve("gone.pcap")).build())
                 .hasMessageContaining("gone.pcap' does not exist");
+    }
+
+    @Test
+    void aDeserializerChoosesTheRecordTypeOfTheSameSource() throws Exception {
+        CaptureSourceBuilder builder = CaptureSource.builder().interfaces("eth0").fanoutMembers(2);
+
+        AbstractCaptureSource<byte[]> bytes = builder.build(FrameDeserializer.bytes());
+        AbstractCaptureSource<CapturedFrame> frames = builder.build(FrameDeserializer.capturedFrames());
+
+        assertThat(bytes.getProducedType()).isEqualTo(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        assertThat(frames.getProducedType()).isEqualTo(CapturedFrameTypeInfo.INSTANCE);
+        assertThat(bytes.spec().splits()).isEqualTo(builder.build().spec().splits());
+        assertThat(bytes.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+        // the source travels with the job graph, its deserializer with it
+        AbstractCaptureSource<byte[]> shipped = InstantiationUtil.clone(bytes);
+        assertThat(shipped.getProducedType()).isEqualTo(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
+
+    @Test
+    void aNullDeserializerIsRefusedNamingTheBuiltIns() {
+        assertThatThrownBy(() -> CaptureSource.builder().interfaces("eth0").build((FrameDeserializer<byte[]>) null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FrameDeserializer.bytes()");
+    }
+
+    @Test
+    void optionsAreCheckedWhateverTheRecordType() {
+        assertThatThrownBy(() -> CaptureSource.builder().build(FrameDeserializer.bytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing to read");
     }
 }

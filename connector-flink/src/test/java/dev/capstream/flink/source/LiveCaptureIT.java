@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.lab.FrameInjector;
 import dev.capstream.capture.lab.VethLab;

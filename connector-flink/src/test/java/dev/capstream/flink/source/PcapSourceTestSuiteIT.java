@@ -1,5 +1,6 @@
 package dev.capstream.flink.source;
 
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Direction;
 import dev.capstream.avro.TimestampSource;

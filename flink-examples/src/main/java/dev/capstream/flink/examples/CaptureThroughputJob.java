@@ -3,8 +3,10 @@ package dev.capstream.flink.examples;
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Direction;
 import dev.capstream.avro.TimestampSource;
+import dev.capstream.flink.deserializer.CapturedFrameTypeInfo;
+import dev.capstream.flink.deserializer.FrameDeserializer;
+import dev.capstream.flink.source.AbstractCaptureSource;
 import dev.capstream.flink.source.CaptureSource;
-import dev.capstream.flink.source.CapturedFrameTypeInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -32,13 +34,16 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * Benchmark job, local MiniCluster only: the live capture source (or, as the framework's ceiling,
  * Flink's own {@code DataGeneratorSource} making byte records of the same size) into a discarding
- * sink, counting records in this JVM. Follows the capture harness's reader contract
+ * sink, counting records in this JVM. {@code --records} chooses the live source's record type:
+ * {@code frames} (Avro CapturedFrame, the default) or {@code bytes} (each frame's bytes as a
+ * {@code byte[]}, {@link FrameDeserializer#bytes()}). Follows the capture harness's reader contract
  * (bench/capture-to-flink-reader.sh): prints {@code ready} once the job runs and its capture sockets
  * are bound, and
  * {@code captured=N drops=-1 records_per_s=R ... cpu_s_per_M=C} when stopped (SIGTERM) or after {@code --duration}.
  * <pre>
- * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--duration 60]
- * CaptureThroughputJob --datagen 134 --parallelism 1 --duration 10
+ * CaptureThroughputJob --interfaces bench0 --parallelism 2 [--records frames|bytes] [--duration 60]
+ * CaptureThroughputJob --datagen 134 --parallelism 1 --duration 10   (byte[] of a 64 B frame's CapturedFrame size)
+ * CaptureThroughputJob --datagen 64 --parallelism 1 --duration 10    (byte[] of 64 B: the live bytes records' size)
  * CaptureThroughputJob --datagen-frames 64 --parallelism 1 --duration 10   (CapturedFrame records, no ring)
  * </pre>
  */
@@ -51,7 +56,8 @@ public final class CaptureThroughputJob {
     private static volatile boolean stopping;
 
     static final String USAGE = "CaptureThroughputJob (--interfaces IF | --datagen RECORD_BYTES | --datagen-frames FRAME_BYTES)"
-            + " [--parallelism N] [--warmup-frames N (live: 2000000, 0 = none)] [--warmup-frame-bytes 64]"
+            + " [--parallelism N] [--records frames|bytes (live: frames)] [--warmup-frames N (live: 2000000, 0 = none)]"
+            + " [--warmup-frame-bytes 64]"
             + " [--duration SECONDS]";
 
     private CaptureThroughputJob() {
@@ -79,13 +85,13 @@ public final class CaptureThroughputJob {
                             WatermarkStrategy.noWatermarks(), "datagen-frames")
                     .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
         } else {
-            JitWarmup.run(conf, job.integer("warmup-frames", 2_000_000), job.integer("warmup-frame-bytes", 64));
+            FrameDeserializer<?> records = BadArguments.exitOn(USAGE, args, () -> records(job.get("records", "frames")));
+            JitWarmup.run(conf, job.integer("warmup-frames", 2_000_000), job.integer("warmup-frame-bytes", 64), records);
             RECORDS.reset();
             // One fanout member per subtask, so parallelism 2 reads two splits of the interface.
-            CaptureSource source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
-                    .interfaces(JobArgs.parse(args).list("interfaces")).fanoutMembers(parallelism).build());
-            env.fromSource(source, WatermarkStrategy.<CapturedFrame>noWatermarks(), "capture")
-                    .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
+            AbstractCaptureSource<?> source = BadArguments.exitOn(USAGE, args, () -> CaptureSource.builder()
+                    .interfaces(JobArgs.parse(args).list("interfaces")).fanoutMembers(parallelism).build(records));
+            discard(env, source, "capture");
         }
         JobClient client = env.executeAsync("capstream benchmark");
         waitRunning(client);
@@ -122,6 +128,22 @@ public final class CaptureThroughputJob {
             }
         }
         System.exit(0);     // the hook reports; the MiniCluster goes with the JVM
+    }
+
+    /** The live source's record type, as {@code --records} names it. */
+    static FrameDeserializer<?> records(String name) {
+        return switch (name) {
+            case "frames" -> FrameDeserializer.capturedFrames();
+            case "bytes" -> FrameDeserializer.bytes();
+            default -> throw new IllegalArgumentException("--records " + name + ": use frames (Avro CapturedFrame)"
+                    + " or bytes (each frame's bytes as a byte[])");
+        };
+    }
+
+    /** The benchmark pipeline behind a capture source: a counting filter and a discarding sink. */
+    static <T> void discard(StreamExecutionEnvironment env, AbstractCaptureSource<T> source, String name) {
+        env.fromSource(source, WatermarkStrategy.<T>noWatermarks(), name)
+                .filter(new Counting<>()).sinkTo(new DiscardingSink<>());
     }
 
     /** A generated frame's record, as the live source makes one of a {@code frameBytes} frame. */

@@ -1,7 +1,7 @@
 package dev.capstream.flink.examples;
 
-import dev.capstream.avro.CapturedFrame;
 import dev.capstream.capture.pcap.PcapNgWriter;
+import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.source.CaptureSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ final class JitWarmup {
     private JitWarmup() {
     }
 
-    static void run(Configuration conf, int frames, int frameBytes) throws Exception {
+    static void run(Configuration conf, int frames, int frameBytes, FrameDeserializer<?> records) throws Exception {
         if (frames <= 0) {
             return;
         }
@@ -33,9 +33,7 @@ final class JitWarmup {
             write(file, frames, frameBytes);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(1);
-            env.fromSource(CaptureSource.builder().pcapFiles(file).build(), WatermarkStrategy.<CapturedFrame>noWatermarks(),
-                            "warm-up")
-                    .filter(new CaptureThroughputJob.Counting<>()).sinkTo(new DiscardingSink<>());
+            CaptureThroughputJob.discard(env, CaptureSource.builder().pcapFiles(file).build(records), "warm-up");
             env.execute("capstream benchmark warm-up");
         } finally {
             Files.deleteIfExists(file);

@@ -69,13 +69,15 @@ class ExampleJobsIT {
         }
     }
 
-    @Test
-    void captureThroughputJobCountsEveryFrameOfALiveInterface() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"frames", "bytes"})
+    void captureThroughputJobCountsEveryFrameOfALiveInterface(String records) throws Exception {
         assumeTrue(VethLab.isSupported(), VethLab.unsupportedReason());
         int frames = 500;
         try (VethLab lab = VethLab.create(); FrameInjector injector = FrameInjector.open(lab);
                 JobJar job = JobJar.run(dir, CaptureThroughputJob.class,
-                        "--interfaces", lab.hostInterface(), "--duration", "6")) {
+                        "--interfaces", lab.hostInterface(), "--records", records, "--warmup-frames", "20000",
+                        "--duration", "6")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!job.stdout().startsWith("ready")) {
                 assertThat(job.alive()).as("the job runs; stderr:\n%s", job.stderr()).isTrue();
@@ -92,7 +94,7 @@ class ExampleJobsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--datagen=134", "--datagen-frames=64"})
+    @ValueSource(strings = {"--datagen=134", "--datagen=64", "--datagen-frames=64"})
     void captureThroughputJobsCeilingsCountDataGeneratorRecords(String option) throws Exception {
         String[] nameAndValue = option.split("=");
         try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, nameAndValue[0], nameAndValue[1],
@@ -139,6 +141,16 @@ class ExampleJobsIT {
             assertThat(job.awaitExit(Duration.ofSeconds(60))).isEqualTo(BadArguments.EXIT_BAD_ARGUMENTS);
             assertThat(job.stderr().strip().lines().filter(l -> !l.startsWith("WARNING:")))
                     .containsExactly("capstream example: name --interfaces for live capture, or --pcap-files for a replay");
+        }
+    }
+
+    @Test
+    void anUnknownRecordTypeIsOneLineAndExitStatus2() throws Exception {
+        try (JobJar job = JobJar.run(dir, CaptureThroughputJob.class, "--interfaces", "eth0", "--records", "rows")) {
+            assertThat(job.awaitExit(Duration.ofSeconds(60))).isEqualTo(BadArguments.EXIT_BAD_ARGUMENTS);
+            assertThat(job.stderr().strip().lines().filter(l -> !l.startsWith("WARNING:")))
+                    .containsExactly("capstream example: --records rows: use frames (Avro CapturedFrame) or bytes"
+                            + " (each frame's bytes as a byte[])");
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.capstream.flink.table;
 
 import dev.capstream.capture.Frame;
-import dev.capstream.flink.reader.FrameBytes;
-import dev.capstream.flink.reader.FrameConverter;
-import dev.capstream.flink.reader.FrameOrigin;
+import dev.capstream.flink.deserializer.FrameBytes;
+import dev.capstream.flink.deserializer.FrameDeserializer;
+import dev.capstream.flink.deserializer.FrameOrigin;
 import dev.capstream.records.FrameSymbols;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -15,18 +16,21 @@ import org.apache.flink.table.data.TimestampData;
  * that does not select {@code data} never copies a frame's bytes. Enum columns hold the schema's
  * symbols ({@link FrameSymbols}), as the Avro records do.
  */
-final class RowDataFrameConverter implements FrameConverter<RowData> {
+final class RowDataFrameDeserializer implements FrameDeserializer<RowData> {
 
     private static final long serialVersionUID = 1L;
 
     private final FrameColumn[] columns;
     private final long timestampUnitNanos;
+    private final TypeInformation<RowData> rowType;
 
     /**
      * @param timestampPrecision the declared precision of {@code timestamp} (0 to 9 fractional
      *     digits): capture times are truncated to it
+     * @param rowType the rows' type, as the planner gives it
      */
-    RowDataFrameConverter(FrameColumn[] columns, int timestampPrecision) {
+    RowDataFrameDeserializer(FrameColumn[] columns, int timestampPrecision, TypeInformation<RowData> rowType) {
+        this.rowType = rowType;
         this.columns = columns.clone();
         this.timestampUnitNanos = (long) Math.pow(10, 9 - timestampPrecision);
     }
@@ -63,5 +67,10 @@ final class RowDataFrameConverter implements FrameConverter<RowData> {
             case KERNEL_DROPS -> kernelDrops;
             case DATA -> FrameBytes.copy(frame);
         };
+    }
+
+    @Override
+    public TypeInformation<RowData> getProducedType() {
+        return rowType;
     }
 }

@@ -1,4 +1,4 @@
-package dev.capstream.flink.source;
+package dev.capstream.flink.deserializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

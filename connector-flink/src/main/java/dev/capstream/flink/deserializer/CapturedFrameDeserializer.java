@@ -1,4 +1,4 @@
-package dev.capstream.flink.reader;
+package dev.capstream.flink.deserializer;
 
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Vlan;
@@ -6,13 +6,14 @@ import dev.capstream.capture.Frame;
 import dev.capstream.records.FrameSymbols;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * Builds the Avro {@link CapturedFrame} of a frame: the same fields and meanings the sidecar's
  * encoder writes (enum symbols from {@link FrameSymbols}, as the encoder's), with the frame's bytes
- * copied into the record.
+ * copied into the record ({@link FrameDeserializer#capturedFrames()}).
  */
-public final class CapturedFrameConverter implements FrameConverter<CapturedFrame> {
+final class CapturedFrameDeserializer implements FrameDeserializer<CapturedFrame> {
 
     private static final long serialVersionUID = 1L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -39,5 +40,10 @@ public final class CapturedFrameConverter implements FrameConverter<CapturedFram
         record.setKernelDrops(kernelDrops);
         record.setData(ByteBuffer.wrap(FrameBytes.copy(frame)));
         return record;
+    }
+
+    @Override
+    public TypeInformation<CapturedFrame> getProducedType() {
+        return CapturedFrameTypeInfo.INSTANCE;
     }
 }

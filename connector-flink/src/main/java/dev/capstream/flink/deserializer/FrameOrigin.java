@@ -1,4 +1,4 @@
-package dev.capstream.flink.reader;
+package dev.capstream.flink.deserializer;
 
 import dev.capstream.capture.InterfaceTable;
 

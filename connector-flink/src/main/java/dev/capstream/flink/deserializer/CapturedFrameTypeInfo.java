@@ -1,4 +1,4 @@
-package dev.capstream.flink.source;
+package dev.capstream.flink.deserializer;
 
 import dev.capstream.avro.CapturedFrame;
 import dev.capstream.avro.Vlan;
