@@ -14,7 +14,7 @@ DURATION=${DURATION:-600}; RATE=${RATE:-20000}; SIZE=${SIZE:-64}; SAMPLE=${SAMPL
 RING_MIB=${RING_MIB:-64}            # ring-block-size 1 MiB x ring-blocks 64, the defaults
 BUFFER_MIB=${BUFFER_MIB:-64}        # the sidecar's buffer.memory default
 port=${PORT:-19172}
-tag=fp17; ns=$tag-tx; rx=${tag}a; tx=${tag}b
+tag=${TAG:-fp17}; ns=$tag-tx; rx=${tag}a; tx=${tag}b   # TAG: at most 13 characters (it names the veth pair)
 work=$(mktemp -d /tmp/$tag.XXXXXX)
 out=${OUT:-$root/bench/results/footprint-$(date +%Y%m%d-%H%M%S).txt}
 mkdir -p "$(dirname "$out")"
