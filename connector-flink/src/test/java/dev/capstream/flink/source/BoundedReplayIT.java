@@ -10,6 +10,7 @@ import dev.capstream.capture.lab.TestFrames;
 import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.deserializer.FrameOrigin;
 import dev.capstream.flink.testing.CaptureFiles;
+import dev.capstream.flink.testing.WithEventTime;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
@@ -26,9 +27,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,16 +169,6 @@ class BoundedReplayIT {
         }
     }
 
-    /** A frame's bytes and the event timestamp Flink carried with it. */
-    static final class WithTimestamp extends ProcessFunction<byte[], Tuple2<byte[], Long>> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void processElement(byte[] frame, Context ctx, Collector<Tuple2<byte[], Long>> out) {
-            out.collect(Tuple2.of(frame, ctx.timestamp()));
-        }
-    }
-
     @Test
     void bytesRecordsAreTheFramesWithTheirCaptureTimesAsEventTime() throws Exception {
         long start = Instant.parse("2026-11-22T00:00:00Z").getEpochSecond() * 1_000_000_000L + 123_456L;
@@ -191,7 +180,7 @@ class BoundedReplayIT {
 
         List<Tuple2<byte[], Long>> got = new java.util.ArrayList<>();
         try (var it = environment().fromSource(source, WatermarkStrategy.noWatermarks(), "replay bytes")
-                .process(new WithTimestamp()).returns(Types.TUPLE(Types.PRIMITIVE_ARRAY(Types.BYTE), Types.LONG))
+                .process(new WithEventTime()).returns(WithEventTime.producedType())
                 .executeAndCollect("replay into byte[]")) {
             it.forEachRemaining(got::add);
         }

@@ -10,6 +10,7 @@ import dev.capstream.flink.deserializer.FrameDeserializer;
 import dev.capstream.flink.testing.CollectingSink;
 import dev.capstream.flink.testing.Flows;
 import dev.capstream.flink.testing.Waiting;
+import dev.capstream.flink.testing.WithEventTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +31,6 @@ import org.junit.jupiter.api.Test;
  * Flink's default local cluster.
  */
 class LiveBytesCaptureIT {
-
-    /** A frame's bytes and the event timestamp Flink carried with it. */
-    static final class WithTimestamp extends ProcessFunction<byte[], Tuple2<byte[], Long>> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void processElement(byte[] frame, Context ctx, Collector<Tuple2<byte[], Long>> out) {
-            out.collect(Tuple2.of(frame, ctx.timestamp()));
-        }
-    }
 
     @Test
     void everySentFrameArrivesByteIdenticalWithItsCaptureTimeAsEventTime() throws Exception {
@@ -56,7 +44,7 @@ class LiveBytesCaptureIT {
             env.fromSource(CaptureSource.builder().interfaces(lab.hostInterface()).build(FrameDeserializer.bytes()),
                             WatermarkStrategy.noWatermarks(), "capture bytes")
                     .setParallelism(1)
-                    .process(new WithTimestamp()).returns(Types.TUPLE(Types.PRIMITIVE_ARRAY(Types.BYTE), Types.LONG))
+                    .process(new WithEventTime()).returns(WithEventTime.producedType())
                     .sinkTo(sink).setParallelism(1);
             JobClient job = env.executeAsync("live capture, byte[] records");
             try {
