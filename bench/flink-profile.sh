@@ -21,13 +21,8 @@ RATE=${RATE:-500000} SIZE=${SIZE:-64} SECONDS_=${SECONDS_:-10} SKIP=${SKIP:-0} I
 work=${WORK:-/tmp/fp17-prof}
 OUT=${OUT:-$work/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$work" "$OUT"
-# 4.1: 2.9 (the version in ~/.m2 before) crashes JDK 25 in VMThread::nativeThreadId.
-ap_jar=${AP_JAR:-$work/m2/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar}
-[ -f "$ap_jar" ] || (cd "$root" && ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 \
-    -Dtransitive=false -Dmaven.repo.local="$work/m2") >&2
-[ -f "$ap_jar" ] || { echo "flink-profile: no async-profiler jar at $ap_jar (AP_JAR=...)" >&2; exit 2; }
-(cd "$work" && unzip -oq "$ap_jar" linux-x64/libasyncProfiler.so)
-lib=$work/linux-x64/libasyncProfiler.so
+. "$root/bench/lib.sh"
+lib=$(async_profiler_lib "$work" flink-profile)
 gcc -O2 -Wall -o "$work/gen" "$shared/bench/capture/gen.c"
 NS=fp17-tx RX=fp17a TX=fp17b
 job=

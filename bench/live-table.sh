@@ -29,14 +29,8 @@ port=${PORT:-19176}
 mode=${MODE:-all}
 flink=${FLINK:-1}
 mkdir -p "$cache"
-for h in capture kafka; do
-  mkdir -p "$cache/$h"
-  (cd "$shared/bench/$h" && tar --exclude=results --exclude=lib --exclude=target -cf - .) | tar -C "$cache/$h" -xf -
-done
-# Our own interface names, and no pcap4j build (its reader is not in this table).
-sed -i "s/^IFACE=bench0 NETNS=bench-tx TXIF=bench1\$/IFACE=${tag}a NETNS=${tag}-tx TXIF=${tag}b/;
-        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/" "$cache/capture/run.sh"
-grep -q "^IFACE=${tag}a" "$cache/capture/run.sh" || { echo "live-table: cannot retarget the capture harness's veth names" >&2; exit 2; }
+. "$root/bench/lib.sh"
+copy_harnesses "$shared" "$cache" "$tag" live-table || exit 2
 export KAFKA_BENCH_PORT=$port KAFKA_BENCH_DIR=$cache/broker KAFKA_BENCH_HEAP="-Xms1g -Xmx1g"
 "$root/capstream" --version >/dev/null
 # The Connect plugin archive and the Flink job, built now (not inside a measured run) when missing or

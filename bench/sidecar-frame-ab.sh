@@ -27,14 +27,10 @@ mode=${MODE:-all}
 ref=${REF:-main}
 variants=${VARIANTS:-ref new new_hw25 new_lz4 new_par}
 mkdir -p "$cache"
-for h in capture kafka; do
-  mkdir -p "$cache/$h"
-  (cd "$shared/bench/$h" && tar --exclude=results --exclude=lib --exclude=target -cf - .) | tar -C "$cache/$h" -xf -
-done
-# Our own veth names, no pcap4j build, and the table's generator at TABLE_RATE instead of full speed.
-sed -i "s/^IFACE=bench0 NETNS=bench-tx TXIF=bench1\$/IFACE=${tag}a NETNS=${tag}-tx TXIF=${tag}b/;
-        s/^  if \[ ! -d pcap4j-peer\/target\/lib \].*/  if false; then/;
-        s/measure table \"\$rep\" \"\$size\" \"\$reader\" 0 /measure table \"\$rep\" \"\$size\" \"\$reader\" \"\${TABLE_RATE:-0}\" /" \
+. "$root/bench/lib.sh"
+copy_harnesses "$shared" "$cache" "$tag" sidecar-frame-ab || exit 2
+# The table's generator at TABLE_RATE instead of full speed.
+sed -i "s/measure table \"\$rep\" \"\$size\" \"\$reader\" 0 /measure table \"\$rep\" \"\$size\" \"\$reader\" \"\${TABLE_RATE:-0}\" /" \
     "$cache/capture/run.sh"
 grep -q "^IFACE=${tag}a" "$cache/capture/run.sh" && grep -q 'TABLE_RATE' "$cache/capture/run.sh" \
   || { echo "sidecar-frame-ab: cannot adapt the capture harness's run.sh" >&2; exit 2; }

@@ -23,12 +23,8 @@ PORT=${PORT:-19178}
 work=${WORK:-/tmp/sp17-prof}
 OUT=${OUT:-$work/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$work" "$OUT"
-ap_jar=${AP_JAR:-$work/m2/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar}
-[ -f "$ap_jar" ] || (cd "$root" && ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 \
-    -Dtransitive=false -Dmaven.repo.local="$work/m2") >&2
-[ -f "$ap_jar" ] || { echo "sidecar-profile: no async-profiler jar at $ap_jar (AP_JAR=...)" >&2; exit 2; }
-(cd "$work" && unzip -oq "$ap_jar" linux-x64/libasyncProfiler.so)
-lib=$work/linux-x64/libasyncProfiler.so
+. "$root/bench/lib.sh"
+lib=$(async_profiler_lib "$work" sidecar-profile)
 gcc -O2 -Wall -o "$work/gen" "$shared/bench/capture/gen.c"
 # The Kafka harness, copied once (its jars are fetched on the first start and kept).
 harness=$work/kafka
