@@ -8,10 +8,13 @@
 # (`... stopped: captured=N delivered=N dropped=M ...`) becomes the harness's `captured=N drops=M`.
 #   READER_connect="$PWD/bench/capture-to-connect-reader.sh" READERS="ref_v3_f1 connect" ./run.sh table
 #   MODE=batch (record.mode; default frame)   CONNECT_PORT (REST, default 18317)
+#   LIVE_WARMUP_FRAMES=N (with LIVE_WARMUP_GEN, as live-table.sh sets them): N frames through the interface
+#   before `ready`, subtracted from the counts (bench/lib.sh warm_up)
 # Needs connect-plugin built (./mvnw -pl connect-plugin -am package -DskipTests) and the Kafka
 # harness's jars (KAFKA_HARNESS, default ../shared/bench/kafka; `./broker.sh start` fetches them once).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 kafka=${KAFKA:-127.0.0.1:19092}
 topic=${TOPIC:-connect-bench-$$}
 mode=${MODE:-frame}
@@ -84,6 +87,7 @@ until grep -q 'capturing into topic' "$err"; do
   kill -0 $pid 2>/dev/null || { cat "$err" >&2; rm -rf "$work"; exit 1; }
   sleep 0.1
 done
+warm=$(warm_up capture-to-connect-reader) || { kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"; exit 1; }
 echo ready
 # The harness's safety bound: stop by ourselves after CAP_DURATION even without a signal.
 ( while [ $SECONDS -lt $deadline ] && kill -0 $pid 2>/dev/null; do sleep 1; done; kill -TERM $pid 2>/dev/null ) &
@@ -97,5 +101,5 @@ echo "$line" >&2
 captured=$(sed -n 's/.*stopped: captured=\([0-9]*\).*/\1/p' <<<"$line")
 dropped=$(sed -n 's/.* dropped=\([0-9]*\).*/\1/p' <<<"$line")
 delivered=$(sed -n 's/.* delivered=\([0-9]*\).*/\1/p' <<<"$line")
-echo "captured=${captured:-0} drops=${dropped:--1} delivered=${delivered:-0}"
+echo "captured=$(minus_warm_up "$captured" "$warm") drops=${dropped:--1} delivered=$(minus_warm_up "$delivered" "$warm") warmup=$warm"
 rm -rf "$work"

@@ -28,3 +28,39 @@ copy_harnesses() {
   grep -q "^IFACE=${tag}a" "$cache/capture/run.sh" \
     || { echo "$name: cannot retarget the capture harness's veth names" >&2; return 2; }
 }
+
+# warm_up NAME: the JIT warm-up of a Kafka host (sidecar, Connect worker) before its adapter says
+# `ready`. It sends LIVE_WARMUP_FRAMES (default 0: none, a cold start) frames of LIVE_WARMUP_BYTES (64) at
+# LIVE_WARMUP_PPS (50000) through the capture harness's own veth pair with its generator (LIVE_WARMUP_GEN: the
+# harness's gen and its -N/-i/-P arguments; live-table.sh sets it), pinned to LIVE_WARMUP_GEN_CPU (0, the
+# harness's generator CPU; empty: unpinned), waits LIVE_WARMUP_SETTLE (2) s for the host to drain them, and prints how many
+# frames it sent. The adapter subtracts that from the host's counts, so a warm-up frame the host lost
+# shows as a loss of the measured window: it can only make a figure worse. The harness charges CPU
+# from just before its own generator starts, so the warm-up's CPU is not charged either way.
+# Why: the harness starts every reader cold for each 5 s run and 3 s probe, so without this a JVM
+# host's figures are its first seconds (C2 compiling, GC sizing), not a host that has run for a day.
+# The Flink job warms itself (JitWarmup); the C reference needs none.
+warm_up() {
+  local name=$1 frames=${LIVE_WARMUP_FRAMES:-0} pps=${LIVE_WARMUP_PPS:-50000} dur out sent pin=()
+  [[ $frames =~ ^[0-9]+$ && $pps =~ ^[0-9]+$ && $pps -gt 0 ]] \
+    || { echo "$name: LIVE_WARMUP_FRAMES=$frames LIVE_WARMUP_PPS=$pps: use whole numbers (frames 0 = no warm-up)" >&2; return 2; }
+  [ "$frames" -gt 0 ] || { echo 0; return 0; }
+  [ -n "${LIVE_WARMUP_GEN:-}" ] \
+    || { echo "$name: LIVE_WARMUP_FRAMES=$frames needs LIVE_WARMUP_GEN (the capture harness's gen -N NETNS -i TXIF -P IFACE; live-table.sh sets it)" >&2; return 2; }
+  dur=$((frames / pps + 5)); [ "$dur" -le 120 ] || dur=120
+  [ -n "${LIVE_WARMUP_GEN_CPU-0}" ] && pin=(taskset -c "${LIVE_WARMUP_GEN_CPU-0}")
+  # shellcheck disable=SC2086  # LIVE_WARMUP_GEN is a command with its arguments
+  out=$("${pin[@]}" $LIVE_WARMUP_GEN -m mmsg -s "${LIVE_WARMUP_BYTES:-64}" -n "$frames" -d "$dur" -r "$pps" 2>&1) \
+    || { echo "$name: the warm-up generator failed: $(tail -1 <<<"$out")" >&2; return 2; }
+  sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+  [ -n "$sent" ] || { echo "$name: the warm-up generator printed no sent= count: $(tail -1 <<<"$out")" >&2; return 2; }
+  sleep "${LIVE_WARMUP_SETTLE:-2}"
+  echo "$name: warm-up: $sent frames at $pps/s before ready" >&2
+  echo "$sent"
+}
+
+# minus_warm_up COUNT WARM: a host's count without the warm-up's frames (never below 0)
+minus_warm_up() {
+  local n=${1:-0} w=${2:-0}
+  [ "$n" -ge "$w" ] && echo $((n - w)) || echo 0
+}
