@@ -5,11 +5,13 @@
 # of SIZE B for WARMUP + SECONDS_ s from CPU 0; async-profiler (as in bench/flink-profile.sh) is
 # attached with jcmd JVMTI.agent_load after WARMUP s and samples CPU time (cpu-clock, every INTERVAL)
 # of every thread for the last SECONDS_ s. Writes to $OUT: profile.collapsed (thread-tagged folded
-# stacks), sidecar.log, gen.log, summary.txt (bench/profile-summary.py: samples by thread, top self
+# stacks), sidecar.log (connect.log), gen.log, summary.txt (bench/profile-summary.py: samples by thread, top self
 # frames, our code inclusive) and the sidecar's result line.
 #   bench/sidecar-profile.sh                                # 250k pps, 64 B, frame mode, 5 s warm-up + 10 s
 #   CAPSTREAM_ARGS="--record-mode batch" bench/sidecar-profile.sh
 #   CAPSTREAM_DIR=/tmp/other-build bench/sidecar-profile.sh # profile another build's launcher
+#   HOST=connect bench/sidecar-profile.sh                   # the same for a stock Connect worker running the
+#                                                           # plugin (bench/capture-to-connect-reader.sh; MODE=batch)
 # Root; gcc, python3, a JDK 25; fetches async-profiler 4.1 into $WORK/m2 (not ~/.m2) once. Veth
 # sp17a/sp17b, netns sp17-tx, broker on PORT (19178) in $WORK/broker; all removed on exit; runs under
 # `flock /tmp/capbench.lock` (one harness run at a time).
@@ -43,13 +45,20 @@ trap cleanup EXIT
 (cd "$harness" && ./broker.sh start) >&2
 "$work/gen" --setup -N "$NS" -i "$TX" -P "$RX"
 # The adapter runs the sidecar of $CAPSTREAM_DIR's checkout (its launcher builds it when stale).
-sed "s|^root=.*|root=$sidecar_dir|" "$root/bench/capture-to-kafka-reader.sh" >"$work/adapter.sh"
-CAP_IFACE=$RX CAP_DURATION=$((WARMUP + SECONDS_ + 60)) KAFKA=127.0.0.1:$PORT \
+host=${HOST:-sidecar}
+case $host in
+  sidecar) adapter_src=$root/bench/capture-to-kafka-reader.sh result='^result=' ;;
+  connect) adapter_src=$root/bench/capture-to-connect-reader.sh result='stopped: captured=' ;;
+  *) echo "sidecar-profile: HOST=$host: use sidecar or connect" >&2; exit 2 ;;
+esac
+sed "s|^root=.*|root=$sidecar_dir|" "$adapter_src" >"$work/adapter.sh"
+CAP_IFACE=$RX CAP_DURATION=$((WARMUP + SECONDS_ + 60)) KAFKA=127.0.0.1:$PORT KAFKA_HARNESS=$harness \
   JAVA_OPTS="-XX:+EnableDynamicAgentLoading ${JAVA_OPTS:-}" CAPSTREAM_ARGS="${CAPSTREAM_ARGS:-}" \
-  taskset -c 1 bash "$work/adapter.sh" >"$OUT/sidecar.log" 2>&1 &
+  CONNECT_JAVA_OPTS="-XX:+EnableDynamicAgentLoading ${JAVA_OPTS:-}" \
+  taskset -c 1 bash "$work/adapter.sh" >"$OUT/$host.log" 2>&1 &
 adapter=$!
-for _ in $(seq 1 600); do grep -q '^ready' "$OUT/sidecar.log" && break; kill -0 "$adapter" || break; sleep 0.1; done
-grep -q '^ready' "$OUT/sidecar.log" || { echo "sidecar-profile: the sidecar never said ready: $(tail -3 "$OUT/sidecar.log")" >&2; exit 1; }
+for _ in $(seq 1 600); do grep -q '^ready' "$OUT/$host.log" && break; kill -0 "$adapter" || break; sleep 0.1; done
+grep -q '^ready' "$OUT/$host.log" || { echo "sidecar-profile: the $host never said ready: $(tail -3 "$OUT/$host.log")" >&2; exit 1; }
 java_pid=$(pgrep -P "$adapter" java | head -1)
 [ -n "$java_pid" ] || { echo "sidecar-profile: no java process under the adapter $adapter" >&2; exit 1; }
 taskset -c 0 "$work/gen" -N "$NS" -i "$TX" -P "$RX" -m mmsg -s "$SIZE" -n $((RATE * (WARMUP + SECONDS_))) \
@@ -66,8 +75,8 @@ kill -TERM "$adapter"; wait "$adapter" || true; adapter=
 python3 "$root/bench/profile-summary.py" "$OUT/profile.collapsed" >"$OUT/summary.txt"
 tick=$(getconf CLK_TCK)
 { echo "gen: $(tail -1 "$OUT/gen.log")"
-  echo "sidecar: $(grep '^result=' "$OUT/sidecar.log" | tail -1)"
-  echo "sidecar CPU over the profiled ${SECONDS_} s (profiler included): $(( (cpu1 - cpu0) * 1000 / tick )) ms"
+  echo "$host: $(grep "$result" "$OUT/$host.log" | tail -1)"
+  echo "$host CPU over the profiled ${SECONDS_} s (profiler included): $(( (cpu1 - cpu0) * 1000 / tick )) ms"
 } >>"$OUT/summary.txt"
 cat "$OUT/summary.txt"
 echo "== $OUT"

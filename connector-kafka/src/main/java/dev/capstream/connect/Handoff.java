@@ -48,7 +48,8 @@ final class Handoff implements FrameSink {
     private volatile long peakBytes;
     private final SplitAccounting accounting;
     private final Object drained = new Object();
-    private volatile boolean drainWaiter;
+    /** The fullness the capture loop's {@link #awaitDrain} waits for; negative while nothing waits. */
+    private volatile double drainTarget = -1;
 
     Handoff(int maxFrames, long maxBytes, SplitAccounting accounting) {
         this.accounting = accounting;
@@ -66,14 +67,14 @@ final class Handoff implements FrameSink {
     public void awaitDrain(double toFullness, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(1, timeoutMillis) * 1_000_000L;
         synchronized (drained) {
-            drainWaiter = true;
+            drainTarget = toFullness;
             try {
                 long left;
                 while (fullness() > toFullness && (left = deadline - System.nanoTime()) > 0) {
                     drained.wait(Math.max(1, left / 1_000_000L));
                 }
             } finally {
-                drainWaiter = false;
+                drainTarget = -1;
             }
         }
     }
@@ -162,7 +163,13 @@ final class Handoff implements FrameSink {
         }
         unackedFrames.addAndGet(-frames);
         unackedBytes.addAndGet(-size);
-        if (drainWaiter) {
+        // Wake the capture loop only once the acks have brought it where it waits to be: a notify per
+        // record (a monitor and a futex wake-up on the producer's thread each time, thousands per
+        // producer batch) was most of what capstream cost the worker in frame mode
+        // (bench/results/kafka-hosts-frame-profile-20261203/). The waiter sets its target before it
+        // checks the fullness, and this reads the target after the counts fell, so no wake-up is lost.
+        double target = drainTarget;
+        if (target >= 0 && fullness() <= target) {
             synchronized (drained) {
                 drained.notifyAll();
             }
